@@ -1,0 +1,107 @@
+// strata/diffusion/pipeline.h — one loaded model and the generation loop (torch-free header).
+//
+// A GenerationRequest is a complete value: pixels are copied in, nothing points back into a
+// document. Pipeline::generate() runs on the calling thread (the UI's worker thread or the CLI's
+// main thread); hooks are passed per call and called on that same thread. A Pipeline is not safe to
+// use from two threads at once; it may be created on one thread and used on another.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "strata/diffusion/model_config.h"
+#include "strata/diffusion/sampler_options.h"
+#include "strata/doc/image.h"
+
+namespace strata::diffusion {
+
+enum class Device { CPU, CUDA };
+enum class Precision { FP32, BF16, FP16 };
+std::string_view to_string(Device d);
+std::string_view to_string(Precision p);
+
+struct PipelineOptions {
+  std::filesystem::path model;              // .safetensors file or diffusers folder
+  std::filesystem::path tokenizer;          // folder with vocab.json + merges.txt, or the .txt.gz;
+                                            // empty: the model folder's tokenizer/ (or next to the file)
+  std::filesystem::path taesd_decoder;      // optional TAESD decoder weights for previews
+  Device device = Device::CPU;
+  Precision precision = Precision::FP32;
+  int threads = 0;                          // intra-op threads; 0 = all cores
+};
+
+struct GenerationRequest {
+  std::string prompt;
+  std::string negative_prompt;
+  int width = 512;                          // multiples of 8, 64..4096
+  int height = 512;
+  int steps = 20;                           // 1..1000
+  float cfg_scale = 7.5f;                   // finite; 1 disables the unconditional pass
+  SamplerKind sampler = SamplerKind::Euler;
+  ScheduleKind schedule = ScheduleKind::Normal;
+  Convention convention = Convention::Diffusers;
+  std::int64_t seed = 42;
+  int batch_count = 1;                      // images seed, seed+1, …
+  int clip_skip = 1;                        // A1111 meaning: 1 = last layer
+  std::optional<doc::Image8> init_image;    // RGB, width × height (img2img)
+  float strength = 1.0f;                    // img2img denoising strength in [0,1] (diffusers rule)
+};
+
+struct Progress {
+  int image_index = 0;                      // 0-based within the batch
+  int step = 0;                             // steps done in this image
+  int total_steps = 0;                      // steps this image runs
+  double seconds_per_step = 0.0;
+};
+
+struct Preview {
+  int image_index = 0;
+  int step = 0;
+  doc::Image8 image;                        // RGB, the predicted x0 (linear projection or TAESD)
+};
+
+struct GenerationHooks {
+  std::function<void(const Progress&)> on_progress;
+  std::function<void(const Preview&)> on_preview;  // only computed when set
+  int preview_every = 1;                    // steps between previews
+  std::function<bool()> should_cancel;      // checked before each step and before decoding
+};
+
+struct GeneratedImage {
+  doc::Image8 image;                        // RGB
+  std::int64_t seed = 0;
+  int steps_run = 0;                        // sampler steps actually run
+  int start_timestep = 0;                   // first timestep of the run (rounded)
+  double start_sigma = 0.0;                 // σ at the first step
+  double seconds = 0.0;
+};
+
+struct ModelSummary {
+  ModelConfig config;
+  std::string name;                         // file or folder name
+  std::string hash;                         // A1111-style short hash of the file(s)
+  double load_seconds = 0.0;
+};
+
+class Pipeline {
+ public:
+  // Loads model and tokenizer. Throws doc::Error naming the culprit file.
+  static std::unique_ptr<Pipeline> load(const PipelineOptions& options);
+  virtual ~Pipeline() = default;
+
+  // Validates the request (doc::Error InvalidArgument naming the field) and generates every image
+  // of the batch. Throws doc::Error(Cancelled) when should_cancel() answered true.
+  virtual std::vector<GeneratedImage> generate(const GenerationRequest& request,
+                                               const GenerationHooks& hooks = {}) = 0;
+  virtual const ModelSummary& summary() const = 0;
+};
+
+// Checks a request without a model (sizes, steps, strength, cfg, image sizes). Throws doc::Error.
+void validate_request(const GenerationRequest& request);
+
+}  // namespace strata::diffusion
