@@ -14,11 +14,9 @@ int main(int argc, char** argv) {
     commands.emplace_back(app.get_subcommands({}).back(), std::move(run));
   };
   add(&strata::cli::add_inspect);
-#ifdef STRATA_CLI_HAS_GENERATE
   add(&strata::cli::add_generate);
   add(&strata::cli::add_info);
   add(&strata::cli::add_bench);
-#endif
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,11 +3,25 @@
 // Configs are data: the same UNet / VAE / text-encoder classes serve SD 1.x, the embedded model and
 // (later) SD 2.x / SDXL. ModelConfig::detect() derives every number from a TensorIndex whose keys
 // are single-file checkpoint keys (diffusers folders are renamed to those first). Torch-free.
-// Thread-safety: plain values.
+// Thread-safety: plain values; detect() only reads the index and may run on any thread.
+//
+// What the shapes do NOT say, and where it comes from instead (ModelHints, then convention):
+//   * attention head counts. SD 1.x: 8 heads in every UNet transformer (head dim = C/8); SD 2.x /
+//     SDXL: 64 channels per head. CLIP text encoders: width/64 heads (CLIP-L 768 → 12).
+//   * prediction type (epsilon vs v). SD 2.x 768-v and 512-base have identical tensors.
+//   * activation (quick_gelu for CLIP-L, gelu for OpenCLIP), GroupNorm groups (32).
+// Hints are read from the file's __metadata__ (keys below), a config.json next to the file (this
+// kit's / ldm / diffusers layouts) or a diffusers folder's unet/, text_encoder/, scheduler/ configs.
+//   __metadata__ keys: "strata.unet.num_heads", "strata.unet.head_dim", "strata.text_encoder.heads",
+//   "strata.prediction" ("epsilon" | "v"), "modelspec.prediction_type", "modelspec.architecture"
+//   (a "-v" suffix, e.g. "stable-diffusion-v2-768-v", means v-prediction), "ss_v_parameterization".
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "strata/diffusion/tensor_index.h"
@@ -18,6 +32,7 @@ enum class ModelFamily { SD1, SD2, SDXL, Unknown };
 std::string_view to_string(ModelFamily family);
 
 enum class Prediction { Epsilon, VPrediction };
+std::string_view to_string(Prediction prediction);  // "epsilon", "v"
 
 struct UNetConfig {
   int in_channels = 4;                    // 9 for inpainting checkpoints
@@ -60,20 +75,44 @@ struct VAEConfig {
   int downsample_factor() const { return 1 << (static_cast<int>(channel_mult.size()) - 1); }
 };
 
+// Architectural numbers that are not in the tensor shapes, from configs or metadata. Every field is
+// optional: unset means "use the family's convention".
+struct ModelHints {
+  std::optional<int> unet_num_heads;      // fixed head count per transformer (SD1 style)
+  std::optional<int> unet_head_dim;       // fixed channels per head (SD2/SDXL style)
+  std::optional<int> text_heads;          // text encoder attention heads
+  std::optional<bool> text_quick_gelu;    // text encoder activation
+  std::optional<Prediction> prediction;
+  std::optional<ModelFamily> family;      // e.g. from a diffusers model_index.json pipeline class
+  std::string source;                     // where the hints came from ("config.json", …), for notes
+
+  // Fills every unset field from `other`.
+  void fill_from(const ModelHints& other);
+  // Hints from a safetensors __metadata__ map (keys listed in the file comment).
+  static ModelHints from_metadata(const std::map<std::string, std::string>& metadata);
+};
+
 struct ModelConfig {
   ModelFamily family = ModelFamily::Unknown;
   std::string variant;                    // "txt2img", "inpainting"
   bool supported = false;                 // Strata can run it
   std::string reason;                     // why not, when !supported
   Prediction prediction = Prediction::Epsilon;
+  bool prediction_from_hint = false;      // prediction came from a hint, not the default
   UNetConfig unet;
   TextEncoderConfig text;
   VAEConfig vae;
+  // Human-readable remarks: where numbers that are not in the shapes came from, per-level values
+  // the config cannot hold (SDXL transformer depths), the second SDXL text encoder, …
+  std::vector<std::string> notes;
 
   // Derives the architecture from names and shapes. Throws doc::Error(UnsupportedModel) when the
-  // tensors are not a diffusion checkpoint at all (naming the file); SD 2.x and SDXL are returned
-  // with supported = false and a reason ("recognised, not supported yet").
+  // tensors are not a diffusion checkpoint at all (naming the file), MissingTensor when a tensor
+  // the detection needs is absent. SD 2.x and SDXL are returned with supported = false and a
+  // reason ("recognised as SDXL, not supported yet"); they are never mis-detected as SD 1.x.
+  // The overload with hints uses them first, then the index's __metadata__, then convention.
   static ModelConfig detect(const TensorIndex& index);
+  static ModelConfig detect(const TensorIndex& index, const ModelHints& hints);
 };
 
 }  // namespace strata::diffusion

@@ -78,13 +78,14 @@ struct GeneratedImage {
   int steps_run = 0;                        // sampler steps actually run
   int start_timestep = 0;                   // first timestep of the run (rounded)
   double start_sigma = 0.0;                 // σ at the first step
-  double seconds = 0.0;
+  double seconds = 0.0;                     // whole image: encode, sampling, decode
+  double decode_seconds = 0.0;              // VAE decode alone
+  std::vector<double> step_seconds;         // wall time of each sampler step
 };
 
 struct ModelSummary {
   ModelConfig config;
   std::string name;                         // file or folder name
-  std::string hash;                         // A1111-style short hash of the file(s)
   double load_seconds = 0.0;
 };
 
@@ -99,6 +100,9 @@ class Pipeline {
   virtual std::vector<GeneratedImage> generate(const GenerationRequest& request,
                                                const GenerationHooks& hooks = {}) = 0;
   virtual const ModelSummary& summary() const = 0;
+  // A1111's short model hash (first 10 hex digits of the file's SHA-256); computed on first call
+  // (reads the whole file), empty for diffusers folders.
+  virtual const std::string& model_hash() = 0;
 };
 
 // Checks a request without a model (sizes, steps, strength, cfg, image sizes). Throws doc::Error.

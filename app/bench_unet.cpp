@@ -1,0 +1,174 @@
+// strata-bench-unet — times full-size SD1.5 UNet passes on the CPU (random weights, default
+// UNetConfig) in float32 and bfloat16, and optionally breaks one pass down by op type.
+//
+//   strata-bench-unet [--size 32] [--batch 2] [--iters 5] [--threads 2] [--dtype fp32|bf16|both]
+//                     [--context 77] [--profile]
+// Prints per dtype the median wall seconds of `iters` passes after one warm-up pass, and the
+// median process CPU seconds. Wall time is noisy on shared machines: compare medians of repeated
+// runs, or CPU time with --threads 1.
+// Ref: the UNet follows CompVis ldm openaimodel.py (see core/diffusion/src/unet/unet.h).
+#include <torch/csrc/autograd/profiler_legacy.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "unet/unet.h"
+
+namespace {
+
+using strata::diffusion::UNetConfig;
+using strata::diffusion::UNetModel;
+
+struct Options {
+  int64_t size = 32, batch = 2, iters = 5, threads = 2, context = 77;
+  std::string dtype = "both";
+  bool profile = false;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "error: %s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--size") o.size = std::stoll(next());
+    else if (a == "--batch") o.batch = std::stoll(next());
+    else if (a == "--iters") o.iters = std::stoll(next());
+    else if (a == "--threads") o.threads = std::stoll(next());
+    else if (a == "--context") o.context = std::stoll(next());
+    else if (a == "--dtype") o.dtype = next();
+    else if (a == "--profile") o.profile = true;
+    else {
+      std::fprintf(stderr, "usage: %s [--size N] [--batch N] [--iters N] [--threads N] [--context L] "
+                   "[--dtype fp32|bf16|both] [--profile]\n", argv[0]);
+      std::exit(2);
+    }
+  }
+  return o;
+}
+
+// Random weights with activations of order 1: W ~ N(0, 1/fan_in), norm scales 1, biases small.
+void randomize(UNetModel& unet) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : unet->named_parameters()) {
+    auto& t = p.value();
+    if (t.dim() > 1) {
+      t.normal_(0.0, 1.0 / std::sqrt(static_cast<double>(t.numel() / t.size(0))));
+    } else if (p.key().size() >= 6 && p.key().compare(p.key().size() - 6, 6, "weight") == 0) {
+      t.fill_(1.0);
+    } else {
+      t.normal_(0.0, 0.02);
+    }
+  }
+}
+
+// Self time (own time minus children's) and call count per op name, from the legacy profiler.
+void print_breakdown(const torch::autograd::profiler::thread_event_lists& lists, double total_s) {
+  struct Stat { double self_us = 0; int64_t calls = 0; };
+  std::map<std::string, Stat> stats;
+  for (const auto& list : lists) {
+    struct Open { const torch::autograd::profiler::LegacyEvent* ev; double child_us; };
+    std::vector<Open> stack;
+    for (const auto& ev : list) {
+      if (ev.kindStr() == "push") {
+        stack.push_back({&ev, 0.0});
+      } else if (ev.kindStr() == "pop" && !stack.empty()) {
+        auto open = stack.back();
+        stack.pop_back();
+        const double us = open.ev->cpuElapsedUs(ev);
+        auto& s = stats[open.ev->name()];
+        s.self_us += us - open.child_us;
+        s.calls += 1;
+        if (!stack.empty()) stack.back().child_us += us;
+      }
+    }
+  }
+  std::vector<std::pair<std::string, Stat>> rows(stats.begin(), stats.end());
+  std::sort(rows.begin(), rows.end(), [](auto& a, auto& b) { return a.second.self_us > b.second.self_us; });
+  std::printf("  %-40s %10s %7s %6s\n", "op (self time)", "ms", "calls", "%");
+  for (const auto& [name, s] : rows) {
+    if (s.self_us < 1000.0 * total_s * 0.002) continue;  // < 0.2 %
+    std::printf("  %-40s %10.1f %7lld %5.1f%%\n", name.c_str(), s.self_us / 1000.0,
+                static_cast<long long>(s.calls), 100.0 * s.self_us / (1e6 * total_s));
+  }
+}
+
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+struct Timing { double wall_s, cpu_s; };
+
+// One pass: wall-clock seconds and process CPU seconds (all threads; the latter is robust to other
+// processes on a shared machine and, with --threads 1, measures the work itself).
+Timing run_pass(UNetModel& unet, const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& ctx) {
+  const double cpu0 = cpu_seconds();
+  const auto start = std::chrono::steady_clock::now();
+  auto eps = unet(x, t, ctx);
+  (void)eps.sum().item<float>();
+  return {std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), cpu_seconds() - cpu0};
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+void bench(const Options& o, torch::ScalarType dtype, const char* label) {
+  UNetModel unet(UNetConfig{}, torch::TensorOptions().dtype(dtype));
+  randomize(unet);
+  c10::InferenceMode guard;
+  torch::manual_seed(0);
+  auto x = torch::randn({o.batch, 4, o.size, o.size});
+  auto t = torch::full({o.batch}, 500.0f);
+  auto ctx = torch::randn({o.batch, o.context, 768});
+
+  run_pass(unet, x, t, ctx);  // warm-up (oneDNN primitive creation, allocator)
+  std::vector<double> wall, cpu;
+  for (int64_t i = 0; i < o.iters; ++i) {
+    const auto r = run_pass(unet, x, t, ctx);
+    wall.push_back(r.wall_s);
+    cpu.push_back(r.cpu_s);
+  }
+  std::printf("%s: median %.3f s wall (min %.3f, max %.3f), %.3f s CPU, over %lld passes — latents %lldx%lld batch %lld\n",
+              label, median(wall), *std::min_element(wall.begin(), wall.end()), *std::max_element(wall.begin(), wall.end()),
+              median(cpu), static_cast<long long>(wall.size()), static_cast<long long>(o.size),
+              static_cast<long long>(o.size), static_cast<long long>(o.batch));
+  std::fflush(stdout);
+
+  if (o.profile) {
+    using namespace torch::autograd::profiler;
+    enableProfilerLegacy(torch::profiler::impl::ProfilerConfig(torch::profiler::impl::ProfilerState::CPU));
+    const double s = run_pass(unet, x, t, ctx).wall_s;
+    auto events = disableProfilerLegacy();
+    std::printf("%s profiled pass: %.3f s wall\n", label, s);
+    print_breakdown(events, s);
+    std::fflush(stdout);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options o = parse(argc, argv);
+  at::set_num_threads(static_cast<int>(o.threads));
+  std::printf("threads %d, context %lld tokens\n", at::get_num_threads(), static_cast<long long>(o.context));
+  if (o.dtype == "fp32" || o.dtype == "both") bench(o, torch::kFloat32, "fp32");
+  if (o.dtype == "bf16" || o.dtype == "both") bench(o, torch::kBFloat16, "bf16");
+  return 0;
+}

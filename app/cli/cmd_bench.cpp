@@ -1,0 +1,90 @@
+// strata-cli bench — load time, median s/step, VAE decode time and peak RSS for one configuration.
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands.h"
+#include "strata/diffusion/pipeline.h"
+
+namespace strata::cli {
+
+namespace {
+
+double peak_rss_mib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) {
+      std::istringstream ss(line.substr(6));
+      double kib = 0;
+      ss >> kib;
+      return kib / 1024.0;
+    }
+  }
+  return 0.0;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+}
+
+struct BenchArgs {
+  diffusion::PipelineOptions pipe;
+  diffusion::GenerationRequest req;
+  std::string sampler = "euler", precision = "fp32", device = "cpu";
+  int runs = 1;
+};
+
+}  // namespace
+
+RunFn add_bench(CLI::App& root) {
+  auto a = std::make_shared<BenchArgs>();
+  auto* s = root.add_subcommand("bench", "Measure load time, s/step, VAE decode and peak RSS");
+  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
+  s->add_option("--tokenizer", a->pipe.tokenizer, "Tokenizer folder or .txt.gz");
+  s->add_option("-W,--width", a->req.width)->default_val(512);
+  s->add_option("-H,--height", a->req.height)->default_val(512);
+  s->add_option("--steps", a->req.steps)->default_val(20);
+  s->add_option("--cfg-scale", a->req.cfg_scale)->default_val(7.5);
+  s->add_option("--sampler", a->sampler)->default_val("euler");
+  s->add_option("--precision", a->precision)->check(CLI::IsMember({"fp32", "bf16", "fp16"}))->default_val("fp32");
+  s->add_option("--device", a->device)->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
+  s->add_option("--threads", a->pipe.threads)->default_val(0);
+  s->add_option("--runs", a->runs, "Generations to run (after loading once)")->default_val(1);
+  return [a] {
+    a->req.prompt = "a photograph of an astronaut riding a horse";
+    a->req.sampler = diffusion::parse_sampler(a->sampler);
+    if (a->precision == "bf16") a->pipe.precision = diffusion::Precision::BF16;
+    if (a->precision == "fp16") a->pipe.precision = diffusion::Precision::FP16;
+    if (a->device == "cuda") a->pipe.device = diffusion::Device::CUDA;
+    diffusion::validate_request(a->req);
+    auto t0 = std::chrono::steady_clock::now();
+    auto pipeline = diffusion::Pipeline::load(a->pipe);
+    double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double rss_after_load = peak_rss_mib();
+    std::vector<double> steps, decodes, totals;
+    for (int r = 0; r < a->runs; ++r) {
+      auto images = pipeline->generate(a->req);
+      for (auto& im : images) {
+        steps.insert(steps.end(), im.step_seconds.begin(), im.step_seconds.end());
+        decodes.push_back(im.decode_seconds);
+        totals.push_back(im.seconds);
+      }
+    }
+    std::cout << "model        " << pipeline->summary().name << "\n"
+              << "config       " << a->req.width << "x" << a->req.height << ", " << a->req.steps << " steps, "
+              << a->sampler << ", cfg " << a->req.cfg_scale << ", " << a->precision << ", " << a->device << "\n"
+              << "load         " << load << " s (peak RSS after load " << rss_after_load << " MiB)\n"
+              << "step median  " << median(steps) << " s (" << steps.size() << " steps)\n"
+              << "vae decode   " << median(decodes) << " s\n"
+              << "image total  " << median(totals) << " s\n"
+              << "peak RSS     " << peak_rss_mib() << " MiB\n";
+    return 0;
+  };
+}
+
+}  // namespace strata::cli

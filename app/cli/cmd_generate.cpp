@@ -1,0 +1,142 @@
+// strata-cli generate — txt2img / img2img from the command line, flags an sd.cpp user would guess.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <iostream>
+#include <random>
+
+#include "commands.h"
+#include "common.h"
+#include "generation_io.h"
+#include "progress_bar.h"
+#include "strata/diffusion/pipeline.h"
+#include "strata/io/image_codec.h"
+
+namespace strata::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_sigint(int) { g_interrupted.store(true); }
+
+struct GenerateArgs {
+  diffusion::PipelineOptions pipe;
+  diffusion::GenerationRequest req;
+  std::string sampler = "euler", schedule = "normal", convention = "diffusers";
+  std::string device = "cpu", precision = "fp32";
+  std::string init_img, mask, strength_map, output = "output.png", preview_path;
+  int preview_every = 0;
+  int mask_blur = 4;
+  bool random_seed = false;
+};
+
+std::filesystem::path numbered(const std::filesystem::path& out, int index, int count) {
+  if (count <= 1) return out;
+  auto stem = out.stem().string() + "_" + std::to_string(index);
+  return out.parent_path() / (stem + out.extension().string());
+}
+
+void validate_aux_image(const std::string& path, const char* what, const diffusion::GenerationRequest& req) {
+  if (path.empty()) return;
+  auto img = io::read_image(path);
+  if (img.width != req.width || img.height != req.height) {
+    throw doc::Error(doc::ErrorCode::InvalidArgument,
+                     std::string(what) + " " + path + " is " + std::to_string(img.width) + "x" +
+                         std::to_string(img.height) + ", expected " + std::to_string(req.width) + "x" +
+                         std::to_string(req.height));
+  }
+}
+
+int run_generate(GenerateArgs& a) {
+  auto& req = a.req;
+  req.sampler = diffusion::parse_sampler(a.sampler);
+  req.schedule = diffusion::parse_schedule(a.schedule);
+  req.convention = diffusion::parse_convention(a.convention);
+  if (a.device == "cuda") a.pipe.device = diffusion::Device::CUDA;
+  if (a.precision == "bf16") a.pipe.precision = diffusion::Precision::BF16;
+  if (a.precision == "fp16") a.pipe.precision = diffusion::Precision::FP16;
+  if (req.seed < 0) {
+    req.seed = static_cast<std::int64_t>(std::random_device{}() & 0x7fffffff);
+  }
+  if (!a.init_img.empty()) {
+    auto img = io::read_image(a.init_img);
+    req.init_image = to_rgb(img);
+    if (req.init_image->width != req.width || req.init_image->height != req.height) {
+      throw doc::Error(doc::ErrorCode::InvalidArgument,
+                       "init image " + a.init_img + " is " + std::to_string(img.width) + "x" +
+                           std::to_string(img.height) + ", but -W/-H ask for " + std::to_string(req.width) +
+                           "x" + std::to_string(req.height) + " (resize it, or pass matching -W/-H)");
+    }
+  }
+  validate_aux_image(a.mask, "mask", req);
+  validate_aux_image(a.strength_map, "strength map", req);
+  diffusion::validate_request(req);
+
+  auto pipeline = diffusion::Pipeline::load(a.pipe);
+  ProgressBar bar(stderr_is_terminal());
+  diffusion::GenerationHooks hooks;
+  hooks.should_cancel = [] { return g_interrupted.load(); };
+  hooks.on_progress = [&](const diffusion::Progress& p) { bar.update(p, req.batch_count); };
+  if (a.preview_every > 0 && !a.preview_path.empty()) {
+    hooks.preview_every = a.preview_every;
+    hooks.on_preview = [&](const diffusion::Preview& p) { io::write_png(a.preview_path, p.image); };
+  }
+  std::signal(SIGINT, on_sigint);
+  auto images = pipeline->generate(req, hooks);
+  bar.finish();
+  for (std::size_t i = 0; i < images.size(); ++i) {
+    auto path = numbered(a.output, static_cast<int>(i), static_cast<int>(images.size()));
+    io::write_png(path, images[i].image, metadata_chunks(req, images[i], pipeline->summary(), pipeline->model_hash(), static_cast<int>(i)));
+    std::cout << path.string() << "  seed " << images[i].seed << "  " << images[i].steps_run << " steps  "
+              << images[i].seconds << " s\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+RunFn add_generate(CLI::App& root) {
+  auto a = std::make_shared<GenerateArgs>();
+  auto* s = root.add_subcommand("generate", "Generate images (txt2img, img2img)");
+  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
+  s->add_option("-p,--prompt", a->req.prompt, "Prompt (A1111 attention syntax)")->required();
+  s->add_option("-n,--negative-prompt", a->req.negative_prompt, "Negative prompt");
+  s->add_option("-W,--width", a->req.width, "Width in pixels, multiple of 8 (64..4096)")->default_val(512);
+  s->add_option("-H,--height", a->req.height, "Height in pixels, multiple of 8 (64..4096)")->default_val(512);
+  s->add_option("--steps", a->req.steps, "Sampling steps")->default_val(20);
+  s->add_option("--cfg-scale", a->req.cfg_scale, "Classifier-free guidance scale")->default_val(7.5);
+  s->add_option("--sampler", a->sampler, "euler, euler_a, ddim, dpmpp_2m, lms, heun, ddpm, pndm")->default_val("euler");
+  s->add_option("--schedule", a->schedule, "normal or karras")->default_val("normal");
+  s->add_option("--convention", a->convention, "diffusers (default) or a1111 (k-diffusion sigmas)")->default_val("diffusers");
+  s->add_option("--seed", a->req.seed, "Seed; negative = random")->default_val(42);
+  s->add_option("--clip-skip", a->req.clip_skip, "A1111 clip skip (1 = last layer)")->default_val(1);
+  s->add_option("--batch-count", a->req.batch_count, "Images, with seeds seed, seed+1, …")->default_val(1);
+  s->add_option("-i,--init-img", a->init_img, "Init image for img2img");
+  s->add_option("--strength", a->req.strength, "img2img denoising strength in [0,1]")->default_val(0.75);
+  s->add_option("--mask", a->mask, "Mask image (white = repaint)");
+  s->add_option("--mask-blur", a->mask_blur, "Mask blur in pixels")->default_val(4);
+  s->add_option("--strength-map", a->strength_map, "Greyscale per-pixel strength (white = 1)");
+  s->add_option("--taesd", a->pipe.taesd_decoder, "TAESD decoder weights for previews");
+  s->add_option("--preview-every", a->preview_every, "Write a preview every N steps");
+  s->add_option("--preview-path", a->preview_path, "Where previews are written");
+  s->add_option("--tokenizer", a->pipe.tokenizer, "Folder with vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz");
+  s->add_option("--threads", a->pipe.threads, "Intra-op threads (0 = all cores)")->default_val(0);
+  s->add_option("--device", a->device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
+  s->add_option("--precision", a->precision, "fp32, bf16 or fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}))->default_val("fp32");
+  s->add_option("-o,--output", a->output, "Output PNG (batches get _0, _1, … suffixes)")->default_val("output.png");
+  return [a] {
+    if (a->init_img.empty()) a->req.strength = 1.0f;
+    try {
+      return run_generate(*a);
+    } catch (const doc::Error& e) {
+      if (e.code() == doc::ErrorCode::Cancelled) {
+        std::cerr << "\ninterrupted: no image written\n";
+        return 130;
+      }
+      throw;
+    }
+  };
+}
+
+}  // namespace strata::cli

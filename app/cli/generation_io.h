@@ -1,0 +1,21 @@
+// Conversions between strata-cli's generation values and files: init images to RGB, and the PNG
+// text chunks (A1111 `parameters` + Strata's `strata` JSON) describing one generated image.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "strata/diffusion/pipeline.h"
+#include "strata/io/image_codec.h"
+
+namespace strata::cli {
+
+// Grey, RGB or RGBA → RGB (alpha dropped; transparent pixels keep their colour).
+doc::Image8 to_rgb(const doc::Image8& image);
+
+std::vector<io::TextChunk> metadata_chunks(const diffusion::GenerationRequest& request,
+                                           const diffusion::GeneratedImage& image,
+                                           const diffusion::ModelSummary& model, const std::string& model_hash,
+                                           int batch_index);
+
+}  // namespace strata::cli

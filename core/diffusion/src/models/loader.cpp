@@ -1,0 +1,180 @@
+// Weight loading: names and shapes checked on the meta device, then one copy per tensor.
+#include "models/loader.h"
+
+#include <map>
+#include <set>
+
+#include "models/detect_util.h"
+#include "strata/doc/error.h"
+#include "torch_tensors.h"
+
+namespace strata::diffusion {
+
+using doc::Error;
+using doc::ErrorCode;
+
+namespace {
+
+constexpr std::string_view kDDPMBuffers[] = {
+    "betas",
+    "alphas_cumprod",
+    "alphas_cumprod_prev",
+    "sqrt_alphas_cumprod",
+    "sqrt_one_minus_alphas_cumprod",
+    "log_one_minus_alphas_cumprod",
+    "sqrt_recip_alphas_cumprod",
+    "sqrt_recipm1_alphas_cumprod",
+    "posterior_variance",
+    "posterior_log_variance_clipped",
+    "posterior_mean_coef1",
+    "posterior_mean_coef2",
+};
+
+struct Modules {
+  CLIPTextModel text{nullptr};
+  AutoencoderKL vae{nullptr};
+  UNetModel unet{nullptr};
+
+  // (checkpoint prefix, module) in checkpoint key order.
+  std::vector<std::pair<std::string, torch::nn::Module*>> components() const {
+    return {{kTextEncoderPrefix, text.ptr().get()}, {kVAEPrefix, vae.ptr().get()}, {kUNetPrefix, unet.ptr().get()}};
+  }
+};
+
+Modules build(const ModelConfig& config, const torch::TensorOptions& options) {
+  return {CLIPTextModel(config.text, options), AutoencoderKL(config.vae, options), UNetModel(config.unet, options)};
+}
+
+// Per tensor, the file it lives in as messages name it: "model.safetensors" for single files,
+// "unet/diffusion_pytorch_model.safetensors" inside diffusers folders.
+class FileNames {
+ public:
+  explicit FileNames(const models::ModelSource& source) : source_(source) {
+    // TensorIndex::files() lists paths in order of first appearance; pair them with the mappings.
+    auto paths = source.index.files();
+    std::size_t next = 0;
+    for (const auto& t : source.index.tensors()) {
+      if (t.file && names_.count(t.file.get()) == 0 && next < paths.size()) {
+        const auto& p = paths[next++];
+        names_[t.file.get()] = source.kind == models::SourceKind::DiffusersFolder
+                                   ? p.parent_path().filename().string() + "/" + p.filename().string()
+                                   : p.filename().string();
+      }
+    }
+  }
+  std::string of(const TensorInfo& info) const {
+    auto it = names_.find(info.file.get());
+    std::string where = it == names_.end() ? source_.name() : it->second;
+    if (info.file_key != info.name && !info.file_key.empty()) where += " (stored as " + info.file_key + ")";
+    return where;
+  }
+
+ private:
+  const models::ModelSource& source_;
+  std::map<const MappedFile*, std::string> names_;
+};
+
+std::vector<std::int64_t> shape_of(const torch::Tensor& t) { return t.sizes().vec(); }
+
+[[noreturn]] void throw_problems(const models::ModelSource& source, const std::vector<TensorProblem>& problems) {
+  if (problems.size() == 1) throw Error(problems.front().kind, problems.front().message);
+  std::size_t missing = 0, unexpected = 0, mismatched = 0;
+  for (const auto& p : problems) {
+    missing += p.kind == ErrorCode::MissingTensor;
+    unexpected += p.kind == ErrorCode::UnexpectedTensor;
+    mismatched += p.kind == ErrorCode::ShapeMismatch;
+  }
+  std::string msg = source.name() + ": " + std::to_string(problems.size()) + " tensor problems (" +
+                    std::to_string(missing) + " missing, " + std::to_string(unexpected) + " unexpected, " +
+                    std::to_string(mismatched) + " with the wrong shape):";
+  for (const auto& p : problems) msg += "\n  " + p.message;
+  throw Error(problems.front().kind, msg);
+}
+
+}  // namespace
+
+bool is_ignored_key(std::string_view key) {
+  constexpr std::string_view position_ids = ".position_ids";
+  if (key.size() >= position_ids.size() && key.substr(key.size() - position_ids.size()) == position_ids) return true;
+  if (key.substr(0, 10) == "model_ema.") return true;
+  for (auto b : kDDPMBuffers) {
+    if (key == b) return true;
+  }
+  return false;
+}
+
+std::vector<TensorProblem> check_tensors(const models::ModelSource& source, const ModelConfig& config) {
+  const Modules meta = build(config, torch::TensorOptions().device(torch::kMeta).dtype(torch::kFloat32));
+  const FileNames files(source);
+  std::vector<TensorProblem> problems;
+  std::set<std::string, std::less<>> claimed;
+  for (const auto& [prefix, module] : meta.components()) {
+    for (const auto& p : module->named_parameters(true)) {
+      const std::string key = prefix + p.key();
+      const auto expected = shape_of(p.value());
+      const TensorInfo* info = source.index.find(key);
+      if (info == nullptr) {
+        problems.push_back({ErrorCode::MissingTensor, key + ": expected " + models::shape_string(expected) +
+                                                          ", missing from " + source.name()});
+        continue;
+      }
+      claimed.insert(key);
+      if (info->shape != expected) {
+        problems.push_back({ErrorCode::ShapeMismatch, key + ": expected " + models::shape_string(expected) + ", found " +
+                                                          models::shape_string(info->shape) + " in " + files.of(*info)});
+      }
+    }
+  }
+  for (const auto& t : source.index.tensors()) {
+    if (claimed.count(t.name) != 0 || is_ignored_key(t.name)) continue;
+    problems.push_back({ErrorCode::UnexpectedTensor, t.name + ": unexpected tensor " + models::shape_string(t.shape) +
+                                                         " in " + files.of(t) + " (no module of the detected " +
+                                                         std::string(to_string(config.family)) + " " + config.variant +
+                                                         " architecture uses it)"});
+  }
+  return problems;
+}
+
+LoadedModel load_model(const models::ModelSource& source, const ModelConfig& config, const LoadOptions& options) {
+  if (!config.supported) throw Error(ErrorCode::UnsupportedModel, source.name() + ": " + config.reason);
+  try {
+    auto problems = check_tensors(source, config);
+    if (!problems.empty()) throw_problems(source, problems);
+
+    LoadedModel out;
+    out.config = config;
+    out.path = source.path;
+    out.tokenizer_dir = source.tokenizer_dir;
+    const Modules m = build(config, torch::TensorOptions().device(options.device).dtype(options.dtype));
+    torch::NoGradGuard no_grad;
+    for (const auto& [prefix, module] : m.components()) {
+      for (auto& p : module->named_parameters(true)) {
+        const TensorInfo& info = *source.index.find(prefix + p.key());
+        p.value().copy_(view(info));   // dtype conversion (and host → device) in one pass
+        TensorIndex::release(info);    // drop the file pages from RSS
+        out.parameter_bytes += static_cast<std::uint64_t>(p.value().numel()) * p.value().element_size();
+      }
+      module->eval();
+    }
+    out.text_encoder = m.text;
+    out.vae = m.vae;
+    out.unet = m.unet;
+    return out;
+  } catch (const Error&) {
+    throw;
+  } catch (const c10::Error& e) {
+    throw Error(ErrorCode::Runtime, "loading " + source.name() + ": " + e.what_without_backtrace());
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorCode::Runtime, "loading " + source.name() + ": out of memory");
+  } catch (const std::exception& e) {
+    throw Error(ErrorCode::Runtime, "loading " + source.name() + ": " + e.what());
+  }
+}
+
+LoadedModel load_model(const std::filesystem::path& path, const LoadOptions& options) {
+  const models::ModelSource source = models::open_model_source(path);
+  const ModelConfig config = ModelConfig::detect(source.index, source.hints);
+  return load_model(source, config, options);
+}
+
+}  // namespace strata::diffusion

@@ -1,0 +1,81 @@
+// strata/io/generation_info.h — the settings an image was generated with, and their text forms.
+//
+// GenerationInfo is a plain value. Two text forms:
+//  * AUTOMATIC1111's `parameters` text (format_a1111_parameters / parse_a1111_parameters), which
+//    most tools read and write;
+//  * Strata's own `strata` chunk: JSON (to_json / from_json), lossless. Schema, version 1:
+//      { "schema": "strata.generation", "version": 1, "generator": "Strata 0.1.0",
+//        "prompt": "...", "negative_prompt": "...", "steps": 20, "sampler": "euler_a",
+//        "schedule": "karras", "cfg_scale": 7.5, "seed": 42, "width": 512, "height": 512,
+//        "model": {"name": "...", "hash": "..."}, "clip_skip": 2, "strength": 0.75,
+//        "steps_run": 15, "start_sigma": 7.1, "batch": {"size": 4, "index": 1},
+//        "extra": [["Mask blur", "4"], ...] }
+//    Absent members mean "not recorded"; unknown members are ignored; "extra" keeps order.
+//
+// Sampler names: Strata ids (euler_a, euler, dpmpp_2m, ddim, lms, heun, ddpm, pndm, ...) are what
+// GenerationInfo::sampler holds when the tool's name is known; an unknown name is kept verbatim.
+// Schedules likewise: "karras", "exponential", ... ("" = the sampler's default).
+//
+// Thread-safety: all functions are reentrant. Errors: from_json throws doc::Error(CorruptFile)
+// naming `source_name` for malformed JSON or members of the wrong type.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace strata::io {
+
+struct GenerationInfo {
+  std::string generator;        // the tool that wrote it, e.g. "AUTOMATIC1111 v1.10.1", "ComfyUI"
+  std::string prompt;
+  std::string negative_prompt;
+  std::optional<int> steps;
+  std::string sampler;          // Strata id when known ("euler_a"), else the tool's own name
+  std::string schedule;         // "karras", "exponential", ...; "" when not recorded
+  std::optional<double> cfg_scale;
+  std::optional<std::uint64_t> seed;
+  std::optional<int> width;
+  std::optional<int> height;
+  std::string model_name;
+  std::string model_hash;
+  std::optional<int> clip_skip;
+  std::optional<double> strength;     // denoising strength in [0, 1]
+  std::optional<int> steps_run;       // denoising steps actually run (img2img runs fewer)
+  std::optional<double> start_sigma;  // sigma of the first step run
+  std::optional<int> batch_size;
+  std::optional<int> batch_index;     // 0-based position in the batch
+  std::vector<std::pair<std::string, std::string>> extra;  // everything else, in order
+
+  bool operator==(const GenerationInfo&) const = default;
+  // Value of an extra key, or nullptr.
+  const std::string* find_extra(std::string_view key) const;
+};
+
+// A1111 `parameters` text: "<prompt>\nNegative prompt: <neg>\nSteps: 20, Sampler: Euler a, ...".
+// Values containing ',', ':' or a newline (or starting with '"') are JSON-quoted, as A1111 does.
+// Extra entries whose key is not an A1111 key (a word character, then word characters, spaces,
+// '-' or '/') are left out, since they would not parse back; the `strata` chunk keeps them.
+std::string format_a1111_parameters(const GenerationInfo& info);
+
+// Parses A1111 `parameters` text the way A1111 does: the last line holds the parameters when it
+// has at least three "Key: value" pairs; lines from "Negative prompt:" on are the negative prompt.
+// Never throws: unparsable numbers are kept in `extra` under their own key. `generator` is set
+// from a "Version" entry when present ("AUTOMATIC1111 v1.10.1", "Forge f2.0.1..."), else
+// "AUTOMATIC1111-compatible".
+GenerationInfo parse_a1111_parameters(std::string_view text);
+
+// Strata JSON chunk (schema above).
+std::string to_json(const GenerationInfo& info);
+GenerationInfo from_json(std::string_view json, std::string_view source_name = "strata metadata");
+
+// Sampler and schedule names. The *_from_* functions return nullopt for names they do not know.
+std::optional<std::string> sampler_id_from_a1111(std::string_view display_name);  // "Euler a" -> "euler_a"
+std::optional<std::string> a1111_sampler_name(std::string_view sampler_id);       // "euler_a" -> "Euler a"
+std::optional<std::string> schedule_id_from_a1111(std::string_view display_name); // "Karras" -> "karras"
+std::optional<std::string> a1111_schedule_name(std::string_view schedule_id);     // "karras" -> "Karras"
+
+}  // namespace strata::io

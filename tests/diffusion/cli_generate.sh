@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# End-to-end checks of `strata-cli generate` and `strata-cli info` on the tiny reference model:
+# exit codes (0, 2 for bad input, 130 on Ctrl-C with no partial file), metadata round-trip.
+# Usage: cli_generate.sh STRATA_CLI REFERENCE_DIR WORK_DIR
+set -u
+cli="$1"; ref="$2"; work="$3"
+rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
+model="$ref/tiny-sd15/model.safetensors"
+tok="$ref/clip"
+fails=0
+check() {  # check NAME EXPECTED_RC PATTERN -- command...
+  local name="$1" want="$2" pattern="$3"; shift 4
+  "$@" >out.txt 2>err.txt; local rc=$?
+  if [ "$rc" != "$want" ]; then echo "FAIL $name: exit $rc, expected $want"; cat err.txt; fails=$((fails+1)); return; fi
+  if [ -n "$pattern" ] && ! grep -qE -- "$pattern" out.txt err.txt; then
+    echo "FAIL $name: output lacks /$pattern/"; cat out.txt err.txt; fails=$((fails+1)); return
+  fi
+  echo "ok   $name"
+}
+gen=("$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 4)
+
+check txt2img 0 "seed 42" -- "${gen[@]}" -p "a (red:1.2) cat" -n "blurry" -o a.png
+check info-a1111 0 "Steps: 4, Sampler: Euler, Schedule type: Normal, CFG scale: 7.5, Seed: 42, Size: 64x64, Model hash: [0-9a-f]{10}" -- "$cli" info --raw a.png
+check info-strata 0 "model: +model\.safetensors \[[0-9a-f]{10}\]" -- "$cli" info a.png
+check batch 0 "b_1.png +seed 43" -- "${gen[@]}" -p "cat" --batch-count 2 -o b.png
+check img2img 0 "3 steps" -- "${gen[@]}" -p "cat" -i a.png --strength 0.75 --sampler ddim -o c.png
+check bad-size 2 "width 100 .*96 or 104" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 100 -H 64 --steps 2 -p cat -o x.png
+check bad-steps 2 "steps 0" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 0 -p cat -o x.png
+check bad-steps-big 2 "steps 10000" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 10000 -p cat -o x.png
+check bad-strength 2 "strength" -- "${gen[@]}" -p "cat" -i a.png --strength 1.5 -o x.png
+check bad-cfg 2 "cfg scale" -- "${gen[@]}" -p "cat" --cfg-scale nan -o x.png
+check bad-weight 2 "not a number" -- "${gen[@]}" -p "(cat:1.2.3)" -o x.png
+check init-size 2 "is 64x64.*128x128" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat -i a.png -o x.png
+check mask-size 2 "mask .*is 64x64" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat --mask a.png -o x.png
+check no-tokenizer 2 "tokenizer" -- "$cli" generate -m "$model" -W 64 -H 64 --steps 2 -p cat -o x.png
+check missing-model 2 "nope.safetensors" -- "$cli" generate -m nope.safetensors --tokenizer "$tok" -p cat -o x.png
+printf 'not a png' > broken.png
+check corrupt-init 2 "broken.png" -- "${gen[@]}" -p cat -i broken.png -o x.png
+check long-prompt 0 "seed 42" -- "${gen[@]}" -p "$(head -c 10000 /dev/zero | tr '\0' 'a')" -o long.png
+check control-chars 0 "seed 42" -- "${gen[@]}" -p "$(printf 'cat\x01\x07 \xff\xfe dog')" -o ctl.png
+[ -e x.png ] && { echo "FAIL: a refused run left x.png"; fails=$((fails+1)); }
+
+# Ctrl-C: exit 130 and no partial file.
+"$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 1000 -p cat -o interrupted.png >/dev/null 2>err.txt &
+pid=$!; sleep 3; kill -INT $pid; wait $pid; rc=$?
+if [ "$rc" = 130 ] && [ ! -e interrupted.png ]; then echo "ok   ctrl-c"; else echo "FAIL ctrl-c: exit $rc"; cat err.txt; fails=$((fails+1)); fi
+
+total=20
+echo "$((total - fails)) passed, $fails failed"
+[ "$fails" = 0 ]

@@ -1,0 +1,380 @@
+// Sampler trajectories: the reference kit's toy-denoiser runs of every diffusers scheduler and every
+// k-diffusion sampler, replayed step by step (model inputs, ε, latents after each step, x̂0, final
+// latents, per-step noise draws from the seeded CPU generator); and the loop's hooks (cancel,
+// before_step, after_step).
+// Ref: reference kit tiny-sd15/cases/trajectories_{diffusers,kdiffusion}.safetensors and the recipe in
+//      tiny-sd15/cases.json (diffusers v0.21.4, k-diffusion ab527a9a).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reference.h"
+#include "samplers/sampler.h"
+#include "strata/doc/error.h"
+#include "torch_tensors.h"
+
+using namespace strata;
+using namespace strata::diffusion;
+
+namespace {
+
+constexpr double kRtol = 1e-5;
+
+// The kit's toy denoiser: eps = 0.1f·x_in + 1e-5f·t (float32).
+torch::Tensor toy(const torch::Tensor& x_in, double t) {
+  auto tt = torch::full({x_in.size(0), 1, 1, 1}, static_cast<float>(t), torch::kFloat32);
+  return x_in * 0.1 + tt * 1e-5;
+}
+
+// max |got − want| ≤ rtol · max(1, max |want|).
+void check_close(const torch::Tensor& got, const torch::Tensor& want, const std::string& what, double& worst) {
+  INFO(what);
+  REQUIRE(got.sizes() == want.sizes());
+  const double diff = (got - want).abs().max().item<double>();
+  const double scale = std::max(1.0, want.abs().max().item<double>());
+  worst = std::max(worst, diff / scale);
+  INFO("max abs diff " << diff << ", scale " << scale);
+  CHECK(diff <= kRtol * scale);
+}
+
+const std::map<std::string, SamplerKind>& diffusers_classes() {
+  static const std::map<std::string, SamplerKind> m{
+      {"DDIMScheduler", SamplerKind::DDIM},
+      {"DDPMScheduler", SamplerKind::DDPM},
+      {"PNDMScheduler", SamplerKind::PNDM},
+      {"EulerDiscreteScheduler", SamplerKind::Euler},
+      {"EulerAncestralDiscreteScheduler", SamplerKind::EulerAncestral},
+      {"LMSDiscreteScheduler", SamplerKind::LMS},
+      {"HeunDiscreteScheduler", SamplerKind::Heun},
+      {"DPMSolverMultistepScheduler", SamplerKind::DPMPP2M},
+  };
+  return m;
+}
+
+const std::map<std::string, SamplerKind>& kdiffusion_samplers() {
+  static const std::map<std::string, SamplerKind> m{
+      {"sample_euler", SamplerKind::Euler},     {"sample_euler_ancestral", SamplerKind::EulerAncestral},
+      {"sample_heun", SamplerKind::Heun},       {"sample_dpm_2", SamplerKind::DPM2},
+      {"sample_lms", SamplerKind::LMS},         {"sample_dpmpp_2m", SamplerKind::DPMPP2M},
+  };
+  return m;
+}
+
+torch::Tensor x_T() {
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(0);
+  return torch::randn({1, 4, 8, 8}, gen, torch::kFloat32);
+}
+
+// After sample(), the generator must sit exactly after `draws` draws of the latent shape.
+void check_generator_position(at::Generator& gen, std::int64_t draws, const torch::Tensor* stored) {
+  auto fresh = at::make_generator<at::CPUGeneratorImpl>(1000);
+  for (std::int64_t i = 0; i < draws; ++i) {
+    auto d = torch::randn({1, 4, 8, 8}, fresh, torch::kFloat32);
+    if (stored) CHECK(torch::equal(d, (*stored)[i]));  // the stored draws replay bit-exactly
+  }
+  CHECK(torch::equal(torch::randn({1, 4, 8, 8}, gen, torch::kFloat32), torch::randn({1, 4, 8, 8}, fresh, torch::kFloat32)));
+}
+
+}  // namespace
+
+TEST_CASE("samplers: diffusers toy-denoiser trajectories", "[samplers][trajectories]") {
+  REQUIRE_REFERENCE();
+  const auto cases = test::read_json(test::reference_dir() / "tiny-sd15/cases.json");
+  const auto& traj = cases.at("files").at("cases/trajectories_diffusers.safetensors").at("trajectories");
+  const auto t = load_all(test::reference_dir() / "tiny-sd15/cases/trajectories_diffusers.safetensors");
+  const auto xT = x_T();
+  int replayed = 0;
+  double worst = 0;
+  for (const auto& [key, c] : traj.items()) {
+    INFO(key);
+    PlanOptions o;
+    o.sampler = diffusers_classes().at(c.at("class").get<std::string>());
+    o.schedule = c.at("overrides").value("use_karras_sigmas", false) ? ScheduleKind::Karras : ScheduleKind::Normal;
+    o.steps = c.at("steps").get<int>();
+    const Plan plan = make_plan(o);
+    const int n_calls = c.at("n_step_calls").get<int>();
+    REQUIRE(plan.model_calls() == n_calls);
+
+    auto x = xT * plan.init_noise_sigma;
+    check_close(x, t.at(key + "|init_latents"), "init_latents", worst);
+
+    const auto& model_input = t.at(key + "|model_input");
+    const auto& eps = t.at(key + "|eps");
+    const auto& after = t.at(key + "|latents_after_step");
+    int call = 0;
+    ModelFn model = [&](const torch::Tensor& in, double timestep) {
+      REQUIRE(call < n_calls);
+      CHECK(timestep == Approx(c.at("timesteps_passed_to_model")[call].get<double>()).epsilon(1e-6));
+      check_close(in, model_input[call], "model_input call " + std::to_string(call), worst);
+      auto e = toy(in, timestep);
+      check_close(e, eps[call], "eps call " + std::to_string(call), worst);
+      ++call;
+      return e;
+    };
+    StepHooks hooks;
+    int steps_seen = 0;
+    hooks.after_step = [&](int i, int total, const torch::Tensor& latents, const torch::Tensor& denoised) {
+      CHECK(i == steps_seen++);
+      CHECK(total == plan.steps_run());
+      CHECK(denoised.defined());
+      // The latent after a step equals the scheduler's state after the step's last call.
+      check_close(latents, after[call - 1], "latents after step " + std::to_string(i), worst);
+    };
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(1000);
+    auto final = sample(plan, x, model, gen, hooks);
+    CHECK(call == n_calls);
+    CHECK(steps_seen == plan.steps_run());
+    check_close(final, t.at(key + "|final"), "final", worst);
+    const auto draws = c.at("n_noise_draws").get<std::int64_t>();
+    const auto it = t.find(key + "|noise_draws");
+    CHECK((it != t.end()) == (draws > 0));
+    check_generator_position(gen, draws, it != t.end() ? &it->second : nullptr);
+    ++replayed;
+  }
+  CHECK(replayed == 20);
+  WARN("diffusers trajectories: worst max|diff|/max|ref| = " << worst);
+}
+
+TEST_CASE("samplers: k-diffusion toy-denoiser trajectories", "[samplers][trajectories]") {
+  REQUIRE_REFERENCE();
+  const auto cases = test::read_json(test::reference_dir() / "tiny-sd15/cases.json");
+  const auto& traj = cases.at("files").at("cases/trajectories_kdiffusion.safetensors").at("trajectories");
+  const auto t = load_all(test::reference_dir() / "tiny-sd15/cases/trajectories_kdiffusion.safetensors");
+  const auto xT = x_T();
+  int replayed = 0;
+  double worst = 0;
+  for (const auto& [key, c] : traj.items()) {
+    INFO(key);
+    PlanOptions o;
+    o.convention = Convention::KDiffusion;
+    o.sampler = kdiffusion_samplers().at(c.at("sampler").get<std::string>());
+    o.schedule = c.at("sigmas") == "karras" ? ScheduleKind::Karras : ScheduleKind::Normal;
+    o.steps = c.at("steps").get<int>();
+    const Plan plan = make_plan(o);
+    REQUIRE(plan.steps_run() == o.steps);
+
+    auto x = xT * plan.init_noise_sigma;
+    check_close(x, t.at(key + "|init_latents"), "init_latents", worst);
+    const auto& before = t.at(key + "|x_before_step");
+    const auto& denoised_ref = t.at(key + "|denoised");
+    int calls = 0;
+    ModelFn model = [&](const torch::Tensor& in, double timestep) {
+      ++calls;
+      return toy(in, timestep);
+    };
+    StepHooks hooks;
+    hooks.before_step = [&](int i, torch::Tensor& latents) {
+      check_close(latents, before[i], "x before step " + std::to_string(i), worst);
+    };
+    hooks.after_step = [&](int i, int, const torch::Tensor&, const torch::Tensor& denoised) {
+      check_close(denoised, denoised_ref[i], "denoised at step " + std::to_string(i), worst);
+    };
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(1000);
+    auto final = sample(plan, x, model, gen, hooks);
+    CHECK(calls == plan.model_calls());
+    check_close(final, t.at(key + "|final"), "final", worst);
+    const auto draws = c.at("n_noise_draws").get<std::int64_t>();
+    const auto it = t.find(key + "|noise_draws");
+    CHECK((it != t.end()) == (draws > 0));
+    check_generator_position(gen, draws, it != t.end() ? &it->second : nullptr);
+    ++replayed;
+  }
+  CHECK(replayed == 24);
+  WARN("k-diffusion trajectories: worst max|diff|/max|ref| = " << worst);
+}
+
+TEST_CASE("samplers: cancel, hooks and img2img runs", "[samplers]") {
+  PlanOptions o;
+  o.sampler = SamplerKind::Heun;
+  o.steps = 6;
+  const Plan plan = make_plan(o);
+  int calls = 0;
+  ModelFn model = [&](const torch::Tensor& in, double timestep) {
+    ++calls;
+    return toy(in, timestep);
+  };
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(1);
+  auto x = torch::randn({2, 4, 8, 8}, gen, torch::kFloat32) * plan.init_noise_sigma;
+
+  SECTION("should_cancel stops before the next step with Cancelled") {
+    StepHooks hooks;
+    int done = 0;
+    hooks.after_step = [&](int, int, const torch::Tensor&, const torch::Tensor&) { ++done; };
+    hooks.should_cancel = [&] { return done == 2; };
+    try {
+      (void)sample(plan, x, model, gen, hooks);
+      FAIL("not cancelled");
+    } catch (const doc::Error& e) {
+      CHECK(e.code() == doc::ErrorCode::Cancelled);
+      CHECK(std::string(e.what()).find("step 3 of 6") != std::string::npos);
+    }
+    CHECK(done == 2);
+    CHECK(calls == 4);  // two Heun steps, two calls each
+  }
+
+  SECTION("before_step may replace the latent; x0 re-noised every step gives the same result as a start") {
+    // Resetting the latent to add_noise(x0, ε) at step i makes step i behave like an img2img start
+    // there: the last step's output then equals a 1-step-from-the-end run.
+    auto x0 = torch::randn({2, 4, 8, 8}, gen, torch::kFloat32);
+    auto eps = torch::randn({2, 4, 8, 8}, gen, torch::kFloat32);
+    StepHooks hooks;
+    hooks.before_step = [&](int i, torch::Tensor& latents) { latents = add_noise(plan, i, x0, eps); };
+    auto g1 = at::make_generator<at::CPUGeneratorImpl>(5);
+    auto renoised = sample(plan, x, model, g1, hooks);
+    PlanOptions last = o;
+    last.strength = 1.0 / 6;
+    const Plan tail = make_plan(last);
+    REQUIRE(tail.steps_run() == 1);
+    CHECK(tail.run.front().level == plan.run.back().level);
+    auto g2 = at::make_generator<at::CPUGeneratorImpl>(5);
+    auto direct = sample(tail, add_noise(tail, 0, x0, eps), model, g2);
+    CHECK(torch::equal(renoised, direct));
+  }
+
+  SECTION("an empty run returns the input unchanged") {
+    PlanOptions none = o;
+    none.strength = 0.0;
+    const Plan p = make_plan(none);
+    CHECK(torch::equal(sample(p, x, model, gen), x));
+    CHECK(calls == 0);
+  }
+}
+
+namespace {
+
+// ᾱ at every model call of a plan's run (VP form of the model input: √ᾱ·x0 + √(1−ᾱ)·ε).
+std::vector<double> call_alphas(const Plan& p) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < p.run.size(); ++i) {
+    const auto& s = p.run[i];
+    for (int k = 0; k < s.num_calls; ++k) {
+      const auto c = static_cast<std::size_t>(s.first_call + k);
+      double sigma = 0;
+      if (p.options.convention == Convention::KDiffusion) {
+        sigma = k == 0 ? p.kdiffusion[i].sigma : p.kdiffusion[i].sigma_2;
+      } else if (p.alpha_based()) {
+        out.push_back(p.alphas_cumprod[c]);
+        continue;
+      } else {
+        sigma = p.sigmas[c];
+      }
+      out.push_back(1.0 / (sigma * sigma + 1.0));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("samplers: v-prediction matches the equivalent ε model", "[samplers]") {
+  // A v model built from the toy ε model (v = √ᾱ·ε − √(1−ᾱ)·x̂0) must give the ε trajectory up to
+  // rounding. PNDM is left out: it combines raw outputs of different steps before converting, so its
+  // v and ε runs differ by design (as in diffusers).
+  struct Case {
+    Convention convention;
+    SamplerKind sampler;
+    ScheduleKind schedule;
+    double strength;
+  };
+  std::vector<Case> cases;
+  for (auto s : {SamplerKind::Euler, SamplerKind::EulerAncestral, SamplerKind::DDIM, SamplerKind::DPMPP2M,
+                 SamplerKind::LMS, SamplerKind::Heun, SamplerKind::DDPM}) {
+    cases.push_back({Convention::Diffusers, s, ScheduleKind::Normal, 1.0});
+    cases.push_back({Convention::Diffusers, s, ScheduleKind::Normal, 0.55});
+  }
+  for (auto s : {SamplerKind::Euler, SamplerKind::EulerAncestral, SamplerKind::DPMPP2M, SamplerKind::LMS,
+                 SamplerKind::Heun, SamplerKind::DPM2}) {
+    cases.push_back({Convention::KDiffusion, s, ScheduleKind::Karras, 1.0});
+    cases.push_back({Convention::KDiffusion, s, ScheduleKind::Normal, 0.55});
+  }
+  auto gen0 = at::make_generator<at::CPUGeneratorImpl>(3);
+  const auto noise = torch::randn({2, 4, 8, 8}, gen0, torch::kFloat32);
+  const auto clean = torch::randn({2, 4, 8, 8}, gen0, torch::kFloat32);
+  for (const auto& c : cases) {
+    PlanOptions o;
+    o.convention = c.convention;
+    o.sampler = c.sampler;
+    o.schedule = c.schedule;
+    o.steps = 12;
+    o.strength = c.strength;
+    INFO(to_string(c.sampler) << " " << to_string(c.convention) << " strength " << c.strength);
+    const Plan eps_plan = make_plan(o);
+    o.prediction = Prediction::VPrediction;
+    const Plan v_plan = make_plan(o);
+    const auto x = c.strength < 1.0 ? add_noise(eps_plan, 0, clean, noise) : noise * eps_plan.init_noise_sigma;
+
+    auto g1 = at::make_generator<at::CPUGeneratorImpl>(11);
+    const auto eps_final = sample(eps_plan, x, toy, g1);
+    const auto alphas = call_alphas(v_plan);
+    std::size_t call = 0;
+    ModelFn v_model = [&](const torch::Tensor& in, double t) {
+      REQUIRE(call < alphas.size());
+      const double a = alphas[call++];
+      auto e = toy(in, t);
+      auto x0 = (in - e * std::sqrt(1.0 - a)) / std::sqrt(a);
+      return e * std::sqrt(a) - x0 * std::sqrt(1.0 - a);
+    };
+    auto g2 = at::make_generator<at::CPUGeneratorImpl>(11);
+    const auto v_final = sample(v_plan, x, v_model, g2);
+    CHECK(call == alphas.size());
+    const double diff = (v_final - eps_final).abs().max().item<double>();
+    const double scale = std::max(1.0, eps_final.abs().max().item<double>());
+    INFO("max abs diff " << diff << ", scale " << scale);
+    CHECK(diff <= 1e-4 * scale);
+  }
+}
+
+TEST_CASE("samplers: DDIM with eta > 0 draws one noise tensor per step", "[samplers]") {
+  PlanOptions o;
+  o.sampler = SamplerKind::DDIM;
+  o.steps = 5;
+  o.eta = 0.5;
+  const Plan noisy = make_plan(o);
+  o.eta = 0.0;
+  const Plan quiet = make_plan(o);
+  auto g = at::make_generator<at::CPUGeneratorImpl>(2);
+  const auto x = torch::randn({1, 4, 8, 8}, g, torch::kFloat32);
+  auto g1 = at::make_generator<at::CPUGeneratorImpl>(1000);
+  auto g2 = at::make_generator<at::CPUGeneratorImpl>(1000);
+  const auto a = sample(noisy, x, toy, g1);
+  const auto b = sample(quiet, x, toy, g2);
+  CHECK(!torch::allclose(a, b));
+  check_generator_position(g1, 5, nullptr);
+  check_generator_position(g2, 0, nullptr);
+}
+
+TEST_CASE("samplers: bookkeeping is cheap next to a model call", "[samplers][perf]") {
+  // 512×512 CFG batch latent; the model is a single multiply, so the time per call is the sampler's
+  // own work (tensor updates, noise draws). Plans are built once; 1000-step plans stay fast too.
+  auto gen = at::make_generator<at::CPUGeneratorImpl>(4);
+  const auto x = torch::randn({2, 4, 64, 64}, gen, torch::kFloat32);
+  ModelFn cheap = [](const torch::Tensor& in, double) { return in * 0.1; };
+  double worst_ms = 0, worst_plan_ms = 0;
+  for (auto convention : {Convention::Diffusers, Convention::KDiffusion}) {
+    for (auto s : {SamplerKind::Euler, SamplerKind::EulerAncestral, SamplerKind::DDIM, SamplerKind::DPMPP2M,
+                   SamplerKind::LMS, SamplerKind::Heun, SamplerKind::DDPM, SamplerKind::PNDM, SamplerKind::DPM2}) {
+      if (!unsupported_reason(s, ScheduleKind::Normal, convention).empty()) continue;
+      PlanOptions o;
+      o.convention = convention;
+      o.sampler = s;
+      o.steps = 1000;
+      auto t0 = std::chrono::steady_clock::now();
+      (void)make_plan(o);
+      worst_plan_ms = std::max(worst_plan_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+      o.steps = 20;
+      const Plan plan = make_plan(o);
+      t0 = std::chrono::steady_clock::now();
+      (void)sample(plan, x, cheap, gen);
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      worst_ms = std::max(worst_ms, ms / plan.model_calls());
+    }
+  }
+  WARN("sampler overhead: worst " << worst_ms << " ms per model call at [2,4,64,64]; worst 1000-step plan "
+                                  << worst_plan_ms << " ms");
+  CHECK(worst_ms < 10.0);
+  CHECK(worst_plan_ms < 2000.0);
+}
