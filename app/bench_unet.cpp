@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cpu_threads.h"
 #include "unet/unet.h"
 
 namespace {
@@ -166,7 +167,7 @@ void bench(const Options& o, torch::ScalarType dtype, const char* label) {
 
 int main(int argc, char** argv) {
   const Options o = parse(argc, argv);
-  at::set_num_threads(static_cast<int>(o.threads));
+  strata::diffusion::configure_cpu_threads(static_cast<int>(o.threads));
   std::printf("threads %d, context %lld tokens\n", at::get_num_threads(), static_cast<long long>(o.context));
   if (o.dtype == "fp32" || o.dtype == "both") bench(o, torch::kFloat32, "fp32");
   if (o.dtype == "bf16" || o.dtype == "both") bench(o, torch::kBFloat16, "bf16");

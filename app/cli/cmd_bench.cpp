@@ -66,11 +66,14 @@ RunFn add_bench(CLI::App& root) {
     auto pipeline = diffusion::Pipeline::load(a->pipe);
     double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     double rss_after_load = peak_rss_mib();
-    std::vector<double> steps, decodes, totals;
+    std::vector<double> steps, decodes, totals, overheads;
     for (int r = 0; r < a->runs; ++r) {
       auto images = pipeline->generate(a->req);
       for (auto& im : images) {
         steps.insert(steps.end(), im.step_seconds.begin(), im.step_seconds.end());
+        for (std::size_t i = 0; i < im.step_seconds.size() && i < im.model_seconds.size(); ++i) {
+          if (im.model_seconds[i] > 0) overheads.push_back((im.step_seconds[i] - im.model_seconds[i]) / im.model_seconds[i]);
+        }
         decodes.push_back(im.decode_seconds);
         totals.push_back(im.seconds);
       }
@@ -80,6 +83,7 @@ RunFn add_bench(CLI::App& root) {
               << a->sampler << ", cfg " << a->req.cfg_scale << ", " << a->precision << ", " << a->device << "\n"
               << "load         " << load << " s (peak RSS after load " << rss_after_load << " MiB)\n"
               << "step median  " << median(steps) << " s (" << steps.size() << " steps)\n"
+              << "sampler      " << 100.0 * median(overheads) << " % of UNet time per step (median)\n"
               << "vae decode   " << median(decodes) << " s\n"
               << "image total  " << median(totals) << " s\n"
               << "peak RSS     " << peak_rss_mib() << " MiB\n";

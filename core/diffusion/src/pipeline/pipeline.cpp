@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "models/loader.h"
+#include "cpu_threads.h"
 #include "networks/taesd.h"
 #include "pipeline/image_tensor.h"
 #include "pipeline/latent_preview.h"
@@ -45,8 +46,7 @@ class PipelineImpl final : public Pipeline {
     if (o.device == Device::CPU && o.precision == Precision::FP16) {
       throw doc::Error(doc::ErrorCode::InvalidArgument, "fp16 is for CUDA; on the CPU use fp32 or bf16");
     }
-    int threads = o.threads > 0 ? o.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(threads);
+    configure_cpu_threads(o.threads);
     device_ = o.device == Device::CUDA ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
     dtype_ = compute_dtype(o.precision);
     auto t0 = Clock::now();
@@ -132,7 +132,9 @@ class PipelineImpl final : public Pipeline {
     auto ctx = torch::cat({cond.uncond, cond.cond}, 0);  // diffusers order: [uncond, cond]
     const bool cfg = r.cfg_scale != 1.0f;
     const double g = r.cfg_scale;
+    double model_time = 0.0;  // UNet time within the current step
     ModelFn model = [&](const torch::Tensor& x_in, double t) {
+      const auto t_model = Clock::now();
       auto x = x_in.to(device_, dtype_);
       torch::Tensor eps;
       if (cfg) {
@@ -144,7 +146,9 @@ class PipelineImpl final : public Pipeline {
         auto ts = torch::full({1}, t, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
         eps = model_.unet->forward(x, ts, cond.cond).to(torch::kFloat32);
       }
-      return eps.to(torch::kCPU);
+      eps = eps.to(torch::kCPU);
+      model_time += since(t_model);
+      return eps;
     };
 
     StepHooks sh;
@@ -154,6 +158,8 @@ class PipelineImpl final : public Pipeline {
       (void)x;
       double dt = since(t_step);
       result.step_seconds.push_back(dt);
+      result.model_seconds.push_back(model_time);
+      model_time = 0.0;
       t_step = Clock::now();
       if (hooks.on_progress) hooks.on_progress({index, step + 1, total, dt});
       if (hooks.on_preview && hooks.preview_every > 0 && ((step + 1) % hooks.preview_every == 0 || step + 1 == total)) {

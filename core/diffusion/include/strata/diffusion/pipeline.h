@@ -81,6 +81,7 @@ struct GeneratedImage {
   double seconds = 0.0;                     // whole image: encode, sampling, decode
   double decode_seconds = 0.0;              // VAE decode alone
   std::vector<double> step_seconds;         // wall time of each sampler step
+  std::vector<double> model_seconds;        // of which spent in the UNet (all its calls that step)
 };
 
 struct ModelSummary {
