@@ -11,6 +11,7 @@
 #include "generation_io.h"
 #include "progress_bar.h"
 #include "strata/diffusion/pipeline.h"
+#include "strata/doc/strength.h"
 #include "strata/io/image_codec.h"
 
 namespace strata::cli {
@@ -28,6 +29,7 @@ struct GenerateArgs {
   std::string init_img, mask, strength_map, output = "output.png", preview_path;
   int preview_every = 0;
   int mask_blur = 4;
+  std::string infill = "telea";
   bool random_seed = false;
 };
 
@@ -37,14 +39,34 @@ std::filesystem::path numbered(const std::filesystem::path& out, int index, int 
   return out.parent_path() / (stem + out.extension().string());
 }
 
-void validate_aux_image(const std::string& path, const char* what, const diffusion::GenerationRequest& req) {
-  if (path.empty()) return;
+// A mask or strength-map file must match the request's size.
+doc::Image8 read_aux_image(const std::string& path, const char* what, const diffusion::GenerationRequest& req) {
   auto img = io::read_image(path);
   if (img.width != req.width || img.height != req.height) {
     throw doc::Error(doc::ErrorCode::InvalidArgument,
                      std::string(what) + " " + path + " is " + std::to_string(img.width) + "x" +
                          std::to_string(img.height) + ", expected " + std::to_string(req.width) + "x" +
                          std::to_string(req.height));
+  }
+  return img;
+}
+
+// --mask / --strength-map / an RGBA init image → the request's per-pixel strength (DESIGN.md §3).
+void apply_strength_inputs(GenerateArgs& a, const std::optional<doc::Image8>& init) {
+  auto& req = a.req;
+  if (!a.mask.empty() && !a.strength_map.empty()) {
+    throw doc::Error(doc::ErrorCode::InvalidArgument, "--mask and --strength-map exclude each other: pass one");
+  }
+  if ((!a.mask.empty() || !a.strength_map.empty()) && !init) {
+    throw doc::Error(doc::ErrorCode::InvalidArgument,
+                     std::string(a.mask.empty() ? "--strength-map" : "--mask") + " needs an init image (-i)");
+  }
+  if (!a.mask.empty()) req.strength_map = doc::strength_from_mask(read_aux_image(a.mask, "mask", req), static_cast<float>(req.strength));
+  if (!a.strength_map.empty()) req.strength_map = doc::grey_level(read_aux_image(a.strength_map, "strength map", req));
+  if (init && doc::has_transparency(*init)) {
+    if (!req.strength_map) req.strength_map = doc::ImageF(req.width, req.height, 1, static_cast<float>(req.strength));
+    doc::raise_strength_where_transparent(*req.strength_map, *init);
+    req.init_image = fill_transparent(*init, a.infill, req.seed);
   }
 }
 
@@ -59,18 +81,19 @@ int run_generate(GenerateArgs& a) {
   if (req.seed < 0) {
     req.seed = static_cast<std::int64_t>(std::random_device{}() & 0x7fffffff);
   }
+  std::optional<doc::Image8> init;
   if (!a.init_img.empty()) {
-    auto img = io::read_image(a.init_img);
-    req.init_image = to_rgb(img);
-    if (req.init_image->width != req.width || req.init_image->height != req.height) {
+    init = io::read_image(a.init_img);
+    if (init->width != req.width || init->height != req.height) {
       throw doc::Error(doc::ErrorCode::InvalidArgument,
-                       "init image " + a.init_img + " is " + std::to_string(img.width) + "x" +
-                           std::to_string(img.height) + ", but -W/-H ask for " + std::to_string(req.width) +
+                       "init image " + a.init_img + " is " + std::to_string(init->width) + "x" +
+                           std::to_string(init->height) + ", but -W/-H ask for " + std::to_string(req.width) +
                            "x" + std::to_string(req.height) + " (resize it, or pass matching -W/-H)");
     }
+    req.init_image = to_rgb(*init);
   }
-  validate_aux_image(a.mask, "mask", req);
-  validate_aux_image(a.strength_map, "strength map", req);
+  req.mask_blur = a.mask_blur;
+  apply_strength_inputs(a, init);
   diffusion::validate_request(req);
 
   auto pipeline = diffusion::Pipeline::load(a.pipe);
@@ -98,7 +121,7 @@ int run_generate(GenerateArgs& a) {
 
 RunFn add_generate(CLI::App& root) {
   auto a = std::make_shared<GenerateArgs>();
-  auto* s = root.add_subcommand("generate", "Generate images (txt2img, img2img)");
+  auto* s = root.add_subcommand("generate", "Generate images (txt2img, img2img, inpainting, outpainting)");
   s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
   s->add_option("-p,--prompt", a->req.prompt, "Prompt (A1111 attention syntax)")->required();
   s->add_option("-n,--negative-prompt", a->req.negative_prompt, "Negative prompt");
@@ -114,9 +137,13 @@ RunFn add_generate(CLI::App& root) {
   s->add_option("--batch-count", a->req.batch_count, "Images, with seeds seed, seed+1, …")->default_val(1);
   s->add_option("-i,--init-img", a->init_img, "Init image for img2img");
   s->add_option("--strength", a->req.strength, "img2img denoising strength in [0,1]")->default_val(0.75);
-  s->add_option("--mask", a->mask, "Mask image (white = repaint)");
-  s->add_option("--mask-blur", a->mask_blur, "Mask blur in pixels")->default_val(4);
-  s->add_option("--strength-map", a->strength_map, "Greyscale per-pixel strength (white = 1)");
+  s->add_option("--mask", a->mask, "Mask image (white = repaint with --strength, black = keep); needs -i");
+  s->add_option("--mask-blur", a->mask_blur, "Blur (σ, pixels) of the paste-back edge; 0 keeps unmasked pixels exact")->default_val(4);
+  s->add_option("--strength-map", a->strength_map, "Greyscale per-pixel strength (white = 1); needs -i");
+  s->add_option("--infill", a->infill, "How transparent init pixels are pre-filled: telea, edge, solid, noise")
+      ->check(CLI::IsMember({"telea", "edge", "solid", "noise"}))->default_val("telea");
+  s->add_flag("--scale-before-processing", a->req.scale_before_processing,
+              "Generate at about the model's native size and resize back (InvokeAI's canvas behaviour)");
   s->add_option("--taesd", a->pipe.taesd_decoder, "TAESD decoder weights for previews");
   s->add_option("--preview-every", a->preview_every, "Write a preview every N steps");
   s->add_option("--preview-path", a->preview_path, "Where previews are written");
@@ -126,7 +153,7 @@ RunFn add_generate(CLI::App& root) {
   s->add_option("--precision", a->precision, "fp32, bf16 or fp16")->check(CLI::IsMember({"fp32", "bf16", "fp16"}))->default_val("fp32");
   s->add_option("-o,--output", a->output, "Output PNG (batches get _0, _1, … suffixes)")->default_val("output.png");
   return [a] {
-    if (a->init_img.empty()) a->req.strength = 1.0f;
+    if (a->init_img.empty()) a->req.strength = 1.0;
     try {
       return run_generate(*a);
     } catch (const doc::Error& e) {

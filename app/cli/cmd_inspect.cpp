@@ -54,6 +54,7 @@ nlohmann::json to_json(const ModelInfo& info) {
   j["reason"] = info.reason;
   j["prediction"] = std::string(diffusion::to_string(c.prediction));
   j["prediction_from_hint"] = c.prediction_from_hint;
+  j["native_size"] = c.native_size;
   j["unet"] = {{"in_channels", c.unet.in_channels},       {"out_channels", c.unet.out_channels},
                {"model_channels", c.unet.model_channels}, {"channel_mult", c.unet.channel_mult},
                {"num_res_blocks", c.unet.num_res_blocks}, {"attention_levels", c.unet.attention_levels},
@@ -94,6 +95,7 @@ void print_text(const ModelInfo& info, std::ostream& out) {
   out << "runnable:      " << (info.runnable ? "yes" : "no: " + info.reason) << "\n";
   out << "prediction:    " << diffusion::to_string(c.prediction)
       << (c.prediction_from_hint ? " (from a config/metadata hint)" : " (default; not in the shapes)") << "\n";
+  out << "native size:   " << c.native_size << "x" << c.native_size << "\n";
   out << "unet:          in_channels " << u.in_channels << ", out_channels " << u.out_channels << ", model_channels "
       << u.model_channels << ", channel_mult " << list(u.channel_mult) << ", num_res_blocks " << u.num_res_blocks
       << ",\n               attention_levels " << list(u.attention_levels) << ", transformer_depth " << u.transformer_depth

@@ -1,9 +1,18 @@
 #include "generation_io.h"
 
+#include "strata/io/infill.h"
+
 #include "strata/io/generation_info.h"
 #include "strata/io/metadata.h"
 
 namespace strata::cli {
+
+doc::Image8 fill_transparent(const doc::Image8& rgba, const std::string& method, std::int64_t seed) {
+  io::InfillOptions o;
+  o.method = method == "edge" ? io::InfillMethod::EdgeTile : *io::parse_infill_method(method);
+  o.noise_seed = static_cast<std::uint64_t>(seed);
+  return io::infill(rgba, o);
+}
 
 doc::Image8 to_rgb(const doc::Image8& image) {
   if (image.channels == 3) return image;
@@ -33,7 +42,7 @@ std::vector<io::TextChunk> metadata_chunks(const diffusion::GenerationRequest& r
   info.model_name = model.name;
   info.model_hash = model_hash;
   if (r.clip_skip > 1) info.clip_skip = r.clip_skip;
-  if (r.init_image) info.strength = r.strength;
+  if (r.init_image) info.strength = r.strength_map ? static_cast<double>(im.max_strength) : r.strength;
   info.steps_run = im.steps_run;
   info.start_sigma = im.start_sigma;
   if (r.batch_count > 1) {
@@ -43,6 +52,13 @@ std::vector<io::TextChunk> metadata_chunks(const diffusion::GenerationRequest& r
   info.extra.emplace_back("Strength convention", std::string(diffusion::to_string(r.convention)));
   info.extra.emplace_back("Start timestep", std::to_string(im.start_timestep));
   info.extra.emplace_back("Model family", std::string(diffusion::to_string(model.config.family)));
+  if (r.strength_map) {
+    info.extra.emplace_back("Strength map", "per-pixel (strength = its maximum)");
+    info.extra.emplace_back("Mask blur", std::to_string(r.mask_blur));
+  }
+  if (im.processed_width != r.width || im.processed_height != r.height) {
+    info.extra.emplace_back("Processed at", std::to_string(im.processed_width) + "x" + std::to_string(im.processed_height));
+  }
   return io::make_generation_text_chunks(info);
 }
 

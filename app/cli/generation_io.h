@@ -2,6 +2,7 @@
 // text chunks (A1111 `parameters` + Strata's `strata` JSON) describing one generated image.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,10 @@ namespace strata::cli {
 
 // Grey, RGB or RGBA → RGB (alpha dropped; transparent pixels keep their colour).
 doc::Image8 to_rgb(const doc::Image8& image);
+
+// RGBA with transparent pixels → RGB with them pre-filled ("telea", "edge", "solid", "noise"),
+// so that no transparent pixel reaches the VAE (outpainting). Noise is seeded with `seed`.
+doc::Image8 fill_transparent(const doc::Image8& rgba, const std::string& method, std::int64_t seed);
 
 std::vector<io::TextChunk> metadata_chunks(const diffusion::GenerationRequest& request,
                                            const diffusion::GeneratedImage& image,

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end checks of `strata-cli generate` and `strata-cli info` on the tiny reference model:
 # exit codes (0, 2 for bad input, 130 on Ctrl-C with no partial file), metadata round-trip.
-# Usage: cli_generate.sh STRATA_CLI REFERENCE_DIR WORK_DIR
+# Usage: cli_generate.sh STRATA_CLI REFERENCE_DIR WORK_DIR IMAGE_TOOL
 set -u
-cli="$1"; ref="$2"; work="$3"
+cli="$1"; ref="$2"; work="$3"; tool="$4"
 rm -rf "$work"; mkdir -p "$work"; cd "$work" || exit 1
 model="$ref/tiny-sd15/model.safetensors"
 tok="$ref/clip"
@@ -31,7 +31,10 @@ check bad-strength 2 "strength" -- "${gen[@]}" -p "cat" -i a.png --strength 1.5 
 check bad-cfg 2 "cfg scale" -- "${gen[@]}" -p "cat" --cfg-scale nan -o x.png
 check bad-weight 2 "not a number" -- "${gen[@]}" -p "(cat:1.2.3)" -o x.png
 check init-size 2 "is 64x64.*128x128" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat -i a.png -o x.png
-check mask-size 2 "mask .*is 64x64" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat --mask a.png -o x.png
+"$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat -o big.png >/dev/null 2>&1
+check mask-size 2 "mask .*is 64x64" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 128 -H 128 --steps 2 -p cat -i big.png --mask a.png -o x.png
+check mask-needs-init 2 "--mask needs an init image" -- "${gen[@]}" -p cat --mask a.png -o x.png
+check mask-and-map 2 "exclude each other" -- "${gen[@]}" -p cat -i a.png --mask a.png --strength-map a.png -o x.png
 check no-tokenizer 2 "tokenizer" -- "$cli" generate -m "$model" -W 64 -H 64 --steps 2 -p cat -o x.png
 check missing-model 2 "nope.safetensors" -- "$cli" generate -m nope.safetensors --tokenizer "$tok" -p cat -o x.png
 printf 'not a png' > broken.png
@@ -40,11 +43,22 @@ check long-prompt 0 "seed 42" -- "${gen[@]}" -p "$(head -c 10000 /dev/zero | tr 
 check control-chars 0 "seed 42" -- "${gen[@]}" -p "$(printf 'cat\x01\x07 \xff\xfe dog')" -o ctl.png
 [ -e x.png ] && { echo "FAIL: a refused run left x.png"; fails=$((fails+1)); }
 
+# Strength semantics end to end: mask, strength map and an RGBA init keep the left half exact.
+"$tool" halves mask.png 64 64 0 255
+check inpaint 0 "seed 42" -- "${gen[@]}" -p cat -i a.png --mask mask.png --strength 1 --mask-blur 0 -o inpaint.png
+check inpaint-keeps-left 0 "left half equal" -- "$tool" same-left a.png inpaint.png
+"$tool" halves map.png 64 64 0 128
+check strength-map 0 "seed 42" -- "${gen[@]}" -p cat -i a.png --strength-map map.png --mask-blur 0 -o map_out.png
+check map-keeps-left 0 "left half equal" -- "$tool" same-left a.png map_out.png
+"$tool" halves rgba.png 64 64 255 0 alpha
+check outpaint 0 "seed 42" -- "${gen[@]}" -p cat -i rgba.png --strength 0 --mask-blur 0 -o outpaint.png
+check outpaint-keeps-opaque 0 "left half equal" -- "$tool" same-left rgba.png outpaint.png
+
 # Ctrl-C: exit 130 and no partial file.
 "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 1000 -p cat -o interrupted.png >/dev/null 2>err.txt &
 pid=$!; sleep 3; kill -INT $pid; wait $pid; rc=$?
 if [ "$rc" = 130 ] && [ ! -e interrupted.png ]; then echo "ok   ctrl-c"; else echo "FAIL ctrl-c: exit $rc"; cat err.txt; fails=$((fails+1)); fi
 
-total=20
+total=28
 echo "$((total - fails)) passed, $fails failed"
 [ "$fails" = 0 ]

@@ -12,6 +12,7 @@
 #include "reference.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/doc/error.h"
+#include "safetensors_writer.h"
 #include "torch_tensors.h"
 
 using namespace strata;
@@ -21,39 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-using Tensors = std::vector<std::pair<std::string, torch::Tensor>>;
+using Tensors = NamedTensors;
 
-std::string st_dtype(torch::ScalarType t) {
-  switch (t) {
-    case torch::kFloat32: return "F32";
-    case torch::kFloat16: return "F16";
-    case torch::kBFloat16: return "BF16";
-    case torch::kInt64: return "I64";
-    default: FAIL("dtype not handled by the test writer"); return "";
-  }
-}
-
-// A minimal safetensors writer (header padded to 8 bytes like the reference writer).
 void write_safetensors(const fs::path& path, const Tensors& tensors, const std::map<std::string, std::string>& metadata = {}) {
-  nlohmann::json header = nlohmann::json::object();
-  if (!metadata.empty()) header["__metadata__"] = metadata;
-  std::uint64_t offset = 0;
-  std::vector<torch::Tensor> data;
-  for (const auto& [name, t] : tensors) {
-    auto c = t.contiguous().cpu();
-    const auto bytes = static_cast<std::uint64_t>(c.numel() * c.element_size());
-    header[name] = {{"dtype", st_dtype(c.scalar_type())}, {"shape", c.sizes().vec()}, {"data_offsets", {offset, offset + bytes}}};
-    offset += bytes;
-    data.push_back(c);
-  }
-  std::string h = header.dump();
-  h.append((8 - h.size() % 8) % 8, ' ');
   fs::create_directories(path.parent_path());
-  std::ofstream out(path, std::ios::binary);
-  std::uint64_t n = h.size();
-  for (int i = 0; i < 8; ++i) out.put(static_cast<char>((n >> (8 * i)) & 0xff));
-  out << h;
-  for (const auto& c : data) out.write(static_cast<const char*>(c.data_ptr()), static_cast<std::streamsize>(c.numel() * c.element_size()));
+  save_safetensors(path, tensors, metadata);
 }
 
 fs::path tiny_path() { return test::reference_dir() / "tiny-sd15" / "model.safetensors"; }

@@ -11,36 +11,17 @@
 #include "reference.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/error.h"
+#include "pipeline_test_support.h"
 #include "torch_tensors.h"
 
 using namespace strata;
 using namespace strata::diffusion;
+using strata::test::base_request;
+using strata::test::tiny_pipeline;
+using strata::test::image_from_unit_tensor;
+using strata::test::fraction_within_one;
 
 namespace {
-
-Pipeline& tiny_pipeline() {
-  static std::unique_ptr<Pipeline> p = [] {
-    PipelineOptions o;
-    o.model = test::reference_dir() / "tiny-sd15" / "model.safetensors";
-    o.tokenizer = test::reference_dir() / "clip";
-    return Pipeline::load(o);
-  }();
-  return *p;
-}
-
-doc::Image8 image_from_unit_tensor(const torch::Tensor& t) {  // [1,3,H,W] in [0,1]
-  auto u8 = t.clamp(0, 1).mul(255).round().to(torch::kUInt8)[0].permute({1, 2, 0}).contiguous();
-  doc::Image8 im(static_cast<int>(u8.size(1)), static_cast<int>(u8.size(0)), 3);
-  std::memcpy(im.pixels.data(), u8.data_ptr<std::uint8_t>(), im.pixels.size());
-  return im;
-}
-
-double fraction_within_one(const doc::Image8& a, const doc::Image8& b) {
-  REQUIRE(a.pixels.size() == b.pixels.size());
-  std::size_t ok = 0;
-  for (std::size_t i = 0; i < a.pixels.size(); ++i) ok += std::abs(int(a.pixels[i]) - int(b.pixels[i])) <= 1;
-  return double(ok) / double(a.pixels.size());
-}
 
 SamplerKind sampler_of(const std::string& name) {
   if (name == "Euler") return SamplerKind::Euler;
@@ -51,15 +32,6 @@ SamplerKind sampler_of(const std::string& name) {
   return SamplerKind::Euler;
 }
 
-GenerationRequest base_request() {
-  GenerationRequest r;
-  r.prompt = "a photo of a cat sitting on a windowsill, highly detailed";
-  r.negative_prompt = "blurry, low quality";
-  r.width = r.height = 64;
-  r.steps = 10;
-  r.cfg_scale = 7.5f;
-  return r;
-}
 
 }  // namespace
 
@@ -78,7 +50,7 @@ TEST_CASE("pipeline: diffusers end-to-end cases reproduce", "[pipeline][referenc
     if (c["scheduler"] == "DPM++ 2M Karras") req.schedule = ScheduleKind::Karras;
     if (c["kind"] == "img2img") {
       req.init_image = image_from_unit_tensor((t.at("init_image") + 1.0) / 2.0);
-      req.strength = c["strength"].get<float>();
+      req.strength = c["strength"].get<double>();
     }
     auto images = tiny_pipeline().generate(req);
     REQUIRE(images.size() == 1);

@@ -28,3 +28,23 @@ if(STRATA_FUZZ)
   target_link_options(fuzz_png_text PRIVATE -fsanitize=fuzzer,address,undefined)
   strata_set_warnings(fuzz_png_text)
 endif()
+
+# libFuzzer target for the OpenRaster reader: the stack.xml parser and the whole .ora reader
+# (inputs starting with "PK" are archives; anything else becomes the stack.xml of a fixed archive).
+#   cmake --build build-fuzz --target fuzz_openraster
+#   ./build-fuzz/tests/fuzz/fuzz_openraster -max_total_time=60 -max_len=65536 -dict=tests/fuzz/openraster.dict
+if(STRATA_FUZZ)
+  # Our parsers are compiled into the target for coverage; codecs, libzip and OpenCV come from
+  # strata_io and the system.
+  add_executable(fuzz_openraster
+    ${CMAKE_CURRENT_LIST_DIR}/fuzz_openraster.cpp
+    ${STRATA_IO_DIR}/src/openraster_read.cpp
+    ${STRATA_IO_DIR}/src/openraster_write.cpp
+    ${STRATA_IO_DIR}/src/xml_lite.cpp
+    ${STRATA_IO_DIR}/src/zip_archive.cpp)
+  target_include_directories(fuzz_openraster PRIVATE ${STRATA_IO_DIR}/include ${STRATA_IO_DIR}/src)
+  target_link_libraries(fuzz_openraster PRIVATE strata_io PkgConfig::LIBZIP Strata::opencv_core Strata::opencv_imgproc)
+  target_compile_options(fuzz_openraster PRIVATE -g -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_openraster PRIVATE -fsanitize=fuzzer,address,undefined)
+  strata_set_warnings(fuzz_openraster)
+endif()

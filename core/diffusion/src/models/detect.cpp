@@ -411,6 +411,12 @@ ModelConfig ModelConfig::detect(const TensorIndex& index, const ModelHints& give
     cfg.notes.push_back("prediction type " + std::string(to_string(cfg.prediction)) + " from " + hints.source);
   }
   choose_unet_heads(cfg.unet, cfg.family, hints, cfg.notes);
+  if (cfg.family == ModelFamily::SDXL) {
+    cfg.native_size = 1024;
+  } else if (cfg.family == ModelFamily::SD2 && cfg.prediction == Prediction::VPrediction) {
+    cfg.native_size = 768;
+  }
+  if (hints.native_size) cfg.native_size = *hints.native_size;
   if (cfg.family == ModelFamily::SD1) {
     detect_sd1(s, d, hints, cfg);
   } else {

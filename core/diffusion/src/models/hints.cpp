@@ -19,6 +19,7 @@ void ModelHints::fill_from(const ModelHints& other) {
   take(text_quick_gelu, other.text_quick_gelu);
   take(prediction, other.prediction);
   take(family, other.family);
+  take(native_size, other.native_size);
   if (used && !other.source.empty() && source.find(other.source) == std::string::npos) {
     source = source.empty() ? other.source : source + ", " + other.source;
   }
@@ -55,6 +56,7 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
   if (auto* v = get("strata.unet.head_dim")) h.unet_head_dim = positive_int(*v);
   if (auto* v = get("strata.text_encoder.heads")) h.text_heads = positive_int(*v);
   if (auto* v = get("strata.prediction")) h.prediction = parse_prediction(*v);
+  if (auto* v = get("strata.native_size")) h.native_size = positive_int(*v);
   if (auto* v = get("modelspec.prediction_type"); v && !h.prediction) h.prediction = parse_prediction(*v);
   if (auto* v = get("modelspec.architecture"); v && !h.prediction) {
     if (v->size() > 2 && v->compare(v->size() - 2, 2, "-v") == 0) h.prediction = Prediction::VPrediction;
@@ -62,7 +64,7 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
   if (auto* v = get("ss_v_parameterization"); v && !h.prediction && (*v == "True" || *v == "true")) {
     h.prediction = Prediction::VPrediction;
   }
-  if (h.unet_num_heads || h.unet_head_dim || h.text_heads || h.prediction) h.source = "__metadata__";
+  if (h.unet_num_heads || h.unet_head_dim || h.text_heads || h.prediction || h.native_size) h.source = "__metadata__";
   return h;
 }
 
@@ -90,6 +92,10 @@ ModelHints hints_from_diffusers_unet(const nlohmann::json& unet, const std::stri
   ModelHints h;
   h.source = source;
   if (!unet.is_object()) return h;
+  // sample_size is the latent side the UNet was trained at; SD's VAE downsamples by 8.
+  if (unet.contains("sample_size") && unet["sample_size"].is_number_integer() && unet["sample_size"].get<int>() > 0) {
+    h.native_size = unet["sample_size"].get<int>() * 8;
+  }
   // diffusers' attention_head_dim is really the head count when num_attention_heads is absent.
   const char* key = unet.contains("num_attention_heads") && !unet["num_attention_heads"].is_null()
                         ? "num_attention_heads"

@@ -14,6 +14,7 @@
 #include "pipeline/image_tensor.h"
 #include "pipeline/latent_preview.h"
 #include "pipeline/model_hash.h"
+#include "pipeline/strength_map.h"
 #include "pipeline/text_conditioning.h"
 #include "pipeline/tokenizer_lookup.h"
 #include "samplers/sampler.h"
@@ -75,11 +76,6 @@ class PipelineImpl final : public Pipeline {
 
   std::vector<GeneratedImage> generate(const GenerationRequest& request, const GenerationHooks& hooks) override {
     validate_request(request);
-    if (model_.config.unet.in_channels != 4) {
-      throw doc::Error(doc::ErrorCode::UnsupportedModel,
-                       summary_.name + ": inpainting checkpoints (" + std::to_string(model_.config.unet.in_channels) +
-                           "-channel UNet) need a mask; plain txt2img/img2img needs a 4-channel model");
-    }
     try {
       c10::InferenceMode guard;
       auto cond = encode_prompts(model_.text_encoder, *tokenizer_, request.prompt, request.negative_prompt,
@@ -95,6 +91,9 @@ class PipelineImpl final : public Pipeline {
   }
 
  private:
+  // One image of the batch. Pixel inputs are brought to the processing size (scale before
+  // processing), sampled with per-pixel start levels, decoded, resized back and pasted over the
+  // init image with the (S > 0) mask.
   GeneratedImage generate_one(const GenerationRequest& r, const GenerationHooks& hooks, const Conditioning& cond,
                               int index) {
     auto t_start = Clock::now();
@@ -103,7 +102,17 @@ class PipelineImpl final : public Pipeline {
     auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<std::uint64_t>(result.seed));
     const auto& vc = model_.config.vae;
     const int f = vc.downsample_factor();
-    const std::vector<int64_t> latent_shape{1, vc.latent_channels, r.height / f, r.width / f};
+    const ProcessingSize size = processing_size(r.width, r.height, model_.config.native_size, r.scale_before_processing);
+    result.processed_width = size.width;
+    result.processed_height = size.height;
+    const std::vector<int64_t> latent_shape{1, vc.latent_channels, size.height / f, size.width / f};
+
+    const torch::Tensor strength_full = strength_tensor(r);  // [1,1,H,W] at the request's size
+    const torch::Tensor strength = resize_map(strength_full, size.width, size.height);
+    const double s_max = decimal_strength(strength.max().item<float>());
+    result.max_strength = static_cast<float>(s_max);
+    // S ≡ 1 repaints everything: the init image cannot matter, so this is txt2img (same noise).
+    const bool from_init = r.init_image && strength_full.min().item<float>() < 1.0f;
 
     PlanOptions po;
     po.sampler = r.sampler;
@@ -111,17 +120,18 @@ class PipelineImpl final : public Pipeline {
     po.convention = r.convention;
     po.steps = r.steps;
     po.prediction = model_.config.prediction;
-    po.strength = r.init_image ? static_cast<double>(r.strength) : 1.0;
+    po.strength = from_init ? (r.strength_map ? s_max : r.strength) : 1.0;
     const Plan plan = make_plan(po);
-    torch::Tensor latents;
-    if (r.init_image) {
+
+    torch::Tensor latents, init_latent, noise, image;
+    if (from_init) {
       // Draw 1: the VAE posterior sample; draw 2: the noise added at the start level.
-      auto image = image_to_tensor(*r.init_image).to(device_, dtype_);
-      auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(image).to(torch::kFloat32));
+      image = resize_image(image_to_tensor(*r.init_image), size.width, size.height);
+      auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(image.to(device_, dtype_)).to(torch::kFloat32));
       auto eps = torch::randn(latent_shape, gen, torch::kFloat32);
-      auto init = (post.mean.cpu() + post.std.cpu() * eps) * vc.scale_factor;
-      auto noise = torch::randn(latent_shape, gen, torch::kFloat32);
-      latents = plan.steps_run() > 0 ? add_noise(plan, 0, init, noise) : init;
+      init_latent = (post.mean.cpu() + post.std.cpu() * eps) * vc.scale_factor;
+      noise = torch::randn(latent_shape, gen, torch::kFloat32);
+      latents = plan.steps_run() > 0 ? add_noise(plan, 0, init_latent, noise) : init_latent;
     } else {
       latents = torch::randn(latent_shape, gen, torch::kFloat32) * plan.init_noise_sigma;
     }
@@ -129,13 +139,24 @@ class PipelineImpl final : public Pipeline {
     result.start_sigma = plan.start_sigma();
     result.start_timestep = static_cast<int>(std::lround(plan.start_timestep()));
 
+    // Differential diffusion: a latent pixel starts at its own level; before that it is the init
+    // latent noised to the current level with the fixed initial noise.
+    torch::Tensor levels;
+    if (from_init && plan.steps_run() > 0) {
+      levels = start_levels(plan, latent_strength(strength, f));
+      if (!(levels > plan.run.front().level).any().item<bool>()) levels = torch::Tensor();  // uniform start
+    }
+    const torch::Tensor extra = inpaint_conditioning(image, strength, f);
+
     auto ctx = torch::cat({cond.uncond, cond.cond}, 0);  // diffusers order: [uncond, cond]
     const bool cfg = r.cfg_scale != 1.0f;
     const double g = r.cfg_scale;
     double model_time = 0.0;  // UNet time within the current step
     ModelFn model = [&](const torch::Tensor& x_in, double t) {
       const auto t_model = Clock::now();
-      auto x = x_in.to(device_, dtype_);
+      auto x = x_in;
+      if (extra.defined()) x = torch::cat({x, extra}, 1);
+      x = x.to(device_, dtype_);
       torch::Tensor eps;
       if (cfg) {
         auto ts = torch::full({2}, t, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
@@ -154,6 +175,12 @@ class PipelineImpl final : public Pipeline {
     StepHooks sh;
     auto t_step = Clock::now();
     sh.should_cancel = [&] { return hooks.should_cancel && hooks.should_cancel(); };
+    if (levels.defined()) {
+      sh.before_step = [&](int step, torch::Tensor& x) {
+        const auto waiting = levels > plan.run[static_cast<std::size_t>(step)].level;
+        x = torch::where(waiting, add_noise(plan, step, init_latent, noise), x);
+      };
+    }
     sh.after_step = [&](int step, int total, const torch::Tensor& x, const torch::Tensor& x0) {
       (void)x;
       double dt = since(t_step);
@@ -167,15 +194,41 @@ class PipelineImpl final : public Pipeline {
       }
     };
     latents = sample(plan, latents, model, gen, sh);
+    if (levels.defined()) {
+      // Pixels whose start level was never reached keep the clean init latent.
+      latents = torch::where(levels > plan.run.back().level, init_latent, latents);
+    }
     if (hooks.should_cancel && hooks.should_cancel()) {
       throw doc::Error(doc::ErrorCode::Cancelled, "cancelled before decoding");
     }
     auto t_dec = Clock::now();
-    auto decoded = model_.vae->decode((latents / vc.scale_factor).to(device_, dtype_));
-    result.image = tensor_to_image(decoded);
+    auto decoded = model_.vae->decode((latents / vc.scale_factor).to(device_, dtype_)).to(torch::kFloat32).cpu();
+    result.image = tensor_to_image(resize_image(decoded, r.width, r.height));
     result.decode_seconds = since(t_dec);
+    if (r.init_image) result.image = paste_back(*r.init_image, result.image, paste_mask(strength_full, r.mask_blur));
     result.seconds = since(t_start);
     return result;
+  }
+
+  // Inpainting checkpoints (9-channel UNet) take [mask, masked-image latent] as extra input
+  // channels (diffusers and A1111 order): mask = 1 where anything is repainted; the masked image is
+  // the init image with repainted pixels set to 0 (mid grey), encoded to its posterior mean.
+  // Without an init image everything is repainted over a grey image. Undefined for 4-channel models.
+  torch::Tensor inpaint_conditioning(const torch::Tensor& image, const torch::Tensor& strength, int f) {
+    const int extra = model_.config.unet.in_channels - model_.config.vae.latent_channels;
+    if (extra <= 0) return {};
+    auto mask = latent_repaint_mask(strength, f);
+    auto keep = (strength <= 0).to(torch::kFloat32);
+    auto masked = image.defined() ? image * keep : torch::zeros({1, 3, strength.size(2), strength.size(3)});
+    auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(masked.to(device_, dtype_)).to(torch::kFloat32));
+    auto latent = post.mean.cpu() * model_.config.vae.scale_factor;
+    auto cat = torch::cat({mask, latent}, 1);
+    if (cat.size(1) != extra) {
+      throw doc::Error(doc::ErrorCode::UnsupportedModel,
+                       summary_.name + ": UNet takes " + std::to_string(model_.config.unet.in_channels) +
+                           " input channels; only 4 (plain) or 9 (inpainting) are supported");
+    }
+    return cat;
   }
 
   doc::Image8 preview_of(const torch::Tensor& x0) {

@@ -1,4 +1,5 @@
 // Request validation: every field a user can set, checked before any model work.
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -37,7 +38,7 @@ void validate_request(const GenerationRequest& r) {
   if (r.steps < 1 || r.steps > 1000) bad("steps " + std::to_string(r.steps) + " outside 1..1000");
   if (!std::isfinite(r.cfg_scale)) bad("cfg scale is not a finite number");
   if (r.cfg_scale < 0.0f || r.cfg_scale > 100.0f) bad("cfg scale " + std::to_string(r.cfg_scale) + " outside 0..100");
-  if (!std::isfinite(r.strength) || r.strength < 0.0f || r.strength > 1.0f) {
+  if (!std::isfinite(r.strength) || r.strength < 0.0 || r.strength > 1.0) {
     bad("strength " + std::to_string(r.strength) + " outside [0,1]");
   }
   if (r.batch_count < 1 || r.batch_count > 1000) bad("batch count " + std::to_string(r.batch_count) + " outside 1..1000");
@@ -48,6 +49,23 @@ void validate_request(const GenerationRequest& r) {
     if (im.width != r.width || im.height != r.height) {
       bad("init image is " + std::to_string(im.width) + "x" + std::to_string(im.height) +
           " but the request is " + std::to_string(r.width) + "x" + std::to_string(r.height));
+    }
+  }
+  if (r.mask_blur < 0 || r.mask_blur > 256) bad("mask blur " + std::to_string(r.mask_blur) + " outside 0..256");
+  if (r.strength_map) {
+    const auto& m = *r.strength_map;
+    if (m.channels != 1) bad("strength map must have 1 channel, got " + std::to_string(m.channels));
+    if (m.width != r.width || m.height != r.height) {
+      bad("strength map is " + std::to_string(m.width) + "x" + std::to_string(m.height) + " but the request is " +
+          std::to_string(r.width) + "x" + std::to_string(r.height));
+    }
+    float lo = 1.0f;
+    for (float v : m.pixels) {
+      if (!std::isfinite(v) || v < 0.0f || v > 1.0f) bad("strength map holds " + std::to_string(v) + ", outside [0,1]");
+      lo = std::min(lo, v);
+    }
+    if (lo < 1.0f && !r.init_image) {
+      bad("strength map has values below 1 (min " + std::to_string(lo) + ") but there is no init image to keep");
     }
   }
 }

@@ -215,9 +215,11 @@ int start_level(const Plan& plan, double strength) {
   return n - std::min(static_cast<int>(n * strength), n);
 }
 
+double decimal_strength(float strength) { return std::round(static_cast<double>(strength) * 1e6) / 1e6; }
+
 torch::Tensor start_levels(const Plan& plan, const torch::Tensor& strength) {
   const auto n = static_cast<double>(plan.options.steps);
-  auto s = strength.to(torch::kFloat64);
+  auto s = torch::round(strength.to(torch::kFloat64) * 1e6) / 1e6;
   if (plan.options.convention == Convention::KDiffusion) {
     return (n - torch::floor(s.clamp_max(0.999) * n) - 1).to(torch::kLong);
   }

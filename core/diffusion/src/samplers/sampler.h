@@ -108,8 +108,11 @@ Plan make_plan(const PlanOptions& options);
 // by the plan's convention; N means never (diffusers s·N < 1). Run step i re-noises a pixel iff
 // run[i].level < start_level(plan, s_p). start_levels() is the same per element of a strength map
 // (computed in float64 like the scalar rule), returned as int64.
+// Map values are float32: start_levels() first rounds each to 6 decimals (decimal_strength), so
+// that 0.7f (= 0.69999999) counts as the 0.7 a user meant, as a Python float would.
 int start_level(const Plan& plan, double strength);
 torch::Tensor start_levels(const Plan& plan, const torch::Tensor& strength);
+double decimal_strength(float strength);
 
 // Noises a clean latent x0 to run[step]'s level, as the reference scheduler's add_noise at that
 // step's timestep: x0 + σ·ε (Euler family, k-diffusion) or √ᾱ·x0 + √(1−ᾱ)·ε (DDIM, DDPM, PNDM,

@@ -13,6 +13,7 @@
 // Hints are read from the file's __metadata__ (keys below), a config.json next to the file (this
 // kit's / ldm / diffusers layouts) or a diffusers folder's unet/, text_encoder/, scheduler/ configs.
 //   __metadata__ keys: "strata.unet.num_heads", "strata.unet.head_dim", "strata.text_encoder.heads",
+//   "strata.native_size",
 //   "strata.prediction" ("epsilon" | "v"), "modelspec.prediction_type", "modelspec.architecture"
 //   (a "-v" suffix, e.g. "stable-diffusion-v2-768-v", means v-prediction), "ss_v_parameterization".
 #pragma once
@@ -84,6 +85,7 @@ struct ModelHints {
   std::optional<bool> text_quick_gelu;    // text encoder activation
   std::optional<Prediction> prediction;
   std::optional<ModelFamily> family;      // e.g. from a diffusers model_index.json pipeline class
+  std::optional<int> native_size;         // training resolution in pixels ("strata.native_size")
   std::string source;                     // where the hints came from ("config.json", …), for notes
 
   // Fills every unset field from `other`.
@@ -99,6 +101,9 @@ struct ModelConfig {
   std::string reason;                     // why not, when !supported
   Prediction prediction = Prediction::Epsilon;
   bool prediction_from_hint = false;      // prediction came from a hint, not the default
+  // Training resolution (pixels per side): SD1 512, SD2 768 (v) / 512, SDXL 1024, or the hint.
+  // "Scale before processing" generates near native_size² pixels and resizes back.
+  int native_size = 512;
   UNetConfig unet;
   TextEncoderConfig text;
   VAEConfig vae;

@@ -48,8 +48,22 @@ struct GenerationRequest {
   std::int64_t seed = 42;
   int batch_count = 1;                      // images seed, seed+1, …
   int clip_skip = 1;                        // A1111 meaning: 1 = last layer
-  std::optional<doc::Image8> init_image;    // RGB, width × height (img2img)
-  float strength = 1.0f;                    // img2img denoising strength in [0,1] (diffusers rule)
+  std::optional<doc::Image8> init_image;    // RGB, width × height (img2img, inpainting, outpainting)
+  double strength = 1.0;                    // img2img denoising strength in [0,1] (diffusers rule:
+                                            // a double, so 0.7 · 10 steps = 7 as in Python)
+  // Per-pixel denoising strength S (DESIGN.md §3): 1 channel, width × height, values in [0,1].
+  // Overrides `strength`. Sampling starts at max S; a pixel of strength S_p joins once the schedule
+  // reaches its own start (until then it is re-noised from the init latent with the fixed initial
+  // noise); pixels with S = 0 keep the init image. A uniform map equals img2img at that strength;
+  // values below 1 need an init image.
+  std::optional<doc::ImageF> strength_map;
+  // Paste-back: the result is blended over the init image with the mask (S > 0), blurred by a
+  // Gaussian of this σ in pixels (A1111's "mask blur"); 0 = hard edge, so S = 0 pixels stay exact.
+  int mask_blur = 4;
+  // Generate at about the model's native size (same aspect ratio) and resize the result back, as
+  // InvokeAI's canvas does. The canvas and `--project` turn it on; plain generation keeps the
+  // requested size so that seeds reproduce diffusers.
+  bool scale_before_processing = false;
 };
 
 struct Progress {
@@ -78,6 +92,9 @@ struct GeneratedImage {
   int steps_run = 0;                        // sampler steps actually run
   int start_timestep = 0;                   // first timestep of the run (rounded)
   double start_sigma = 0.0;                 // σ at the first step
+  float max_strength = 1.0f;                // max S: the strength the run started from
+  int processed_width = 0;                  // size actually generated (≠ image size when scaled)
+  int processed_height = 0;
   double seconds = 0.0;                     // whole image: encode, sampling, decode
   double decode_seconds = 0.0;              // VAE decode alone
   std::vector<double> step_seconds;         // wall time of each sampler step

@@ -1,0 +1,124 @@
+#include "strata/doc/compose.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "blend.h"
+#include "strata/doc/error.h"
+
+namespace strata::doc {
+
+namespace {
+
+std::vector<float> gaussian_kernel(int radius) {
+  const double sigma = radius / 3.0;
+  std::vector<float> k(static_cast<std::size_t>(2 * radius + 1));
+  double sum = 0;
+  for (int i = -radius; i <= radius; ++i) {
+    const double v = std::exp(-0.5 * (i * i) / (sigma * sigma));
+    k[static_cast<std::size_t>(i + radius)] = static_cast<float>(v);
+    sum += v;
+  }
+  for (float& v : k) v = static_cast<float>(v / sum);
+  return k;
+}
+
+// One 1-D pass: `count` lines of `length` samples, `stride` apart within a line, `step` between lines.
+void blur_pass(std::vector<float>& plane, const std::vector<float>& k, int radius, int count, int length,
+               std::size_t stride, std::size_t step) {
+  std::vector<float> line(static_cast<std::size_t>(length));
+  for (int n = 0; n < count; ++n) {
+    float* base = plane.data() + static_cast<std::size_t>(n) * step;
+    for (int i = 0; i < length; ++i) line[static_cast<std::size_t>(i)] = base[static_cast<std::size_t>(i) * stride];
+    for (int i = 0; i < length; ++i) {
+      float acc = 0;
+      for (int j = -radius; j <= radius; ++j) {
+        const int src = std::clamp(i + j, 0, length - 1);
+        acc += k[static_cast<std::size_t>(j + radius)] * line[static_cast<std::size_t>(src)];
+      }
+      base[static_cast<std::size_t>(i) * stride] = acc;
+    }
+  }
+}
+
+// Adds one visible mask into V and P (max), see rule 3. Returns whether it reaches into `rect`.
+bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v, std::vector<float>& p) {
+  const int r = mask.feather;
+  if (!mask.inverted && intersect(mask.content_bounds().expanded(r), rect).empty()) return false;
+  const Rect src = rect.expanded(r);
+  const Image8 cov = mask.pixels.read(src.translated(-mask.x, -mask.y));
+  std::vector<float> value(cov.pixels.size()), presence(cov.pixels.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const std::uint8_t c = mask.inverted ? static_cast<std::uint8_t>(255 - cov.pixels[i]) : cov.pixels[i];
+    value[i] = c / 255.0f;
+    presence[i] = c > 0 ? 1.0f : 0.0f;
+  }
+  feather_blur(value, src.width, src.height, r);
+  feather_blur(presence, src.width, src.height, r);
+  bool any = false;
+  for (int y = 0; y < rect.height; ++y) {
+    for (int x = 0; x < rect.width; ++x) {
+      const std::size_t from = static_cast<std::size_t>(y + r) * static_cast<std::size_t>(src.width) +
+                               static_cast<std::size_t>(x + r);
+      const std::size_t to = static_cast<std::size_t>(y) * static_cast<std::size_t>(rect.width) + static_cast<std::size_t>(x);
+      v[to] = std::max(v[to], value[from]);
+      p[to] = std::max(p[to], presence[from]);
+      any = any || presence[from] > 0.0f;
+    }
+  }
+  return any;
+}
+
+}  // namespace
+
+void feather_blur(std::vector<float>& plane, int width, int height, int radius) {
+  if (radius <= 0 || width <= 0 || height <= 0) return;
+  const std::vector<float> k = gaussian_kernel(radius);
+  const auto w = static_cast<std::size_t>(width);
+  blur_pass(plane, k, radius, height, width, 1, w);  // rows
+  blur_pass(plane, k, radius, width, height, w, 1);  // columns
+}
+
+Composition compose(const Document& doc, const Rect& rect) {
+  if (rect.empty()) throw Error(ErrorCode::InvalidArgument, "compose " + to_string(rect) + ": the area is empty");
+  if (rect.area() > max_compose_area) {
+    throw Error(ErrorCode::TooLarge, "compose " + to_string(rect) + ": expected at most " +
+                                         std::to_string(max_compose_area) + " pixels, found " +
+                                         std::to_string(rect.area()));
+  }
+  const std::size_t n = static_cast<std::size_t>(rect.area());
+  // Premultiplied colour, alpha and raster strength, accumulated bottom → top.
+  std::vector<float> rgb(n * 3, 0.0f), alpha(n, 0.0f), s(n, 1.0f), v(n, 0.0f), p(n, 0.0f);
+  bool has_mask = false;
+  for (const Layer& l : doc.layers()) {
+    if (!l.visible) continue;
+    if (l.is_mask()) {
+      has_mask = accumulate_mask(l, rect, v, p) || has_mask;
+      continue;
+    }
+    if (l.opacity <= 0.0f || intersect(l.content_bounds(), rect).empty()) continue;
+    const Image8 px = l.pixels.read(rect.translated(-l.x, -l.y));
+    for (std::size_t i = 0; i < n; ++i) {
+      const float a = px.pixels[i * 4 + 3] / 255.0f * l.opacity;
+      if (a <= 0.0f) continue;
+      for (std::size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = px.pixels[i * 4 + c] * a + rgb[i * 3 + c] * (1.0f - a);
+      alpha[i] = a + alpha[i] * (1.0f - a);
+      s[i] = l.strength * a + s[i] * (1.0f - a);
+    }
+  }
+
+  Composition out{rect, Image8(rect.width, rect.height, 4), ImageF(rect.width, rect.height, 1), has_mask};
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t a8 = detail::to_byte(alpha[i] * 255.0f);
+    float strength = 1.0f;
+    if (a8 > 0) {
+      for (std::size_t c = 0; c < 3; ++c) out.rgba.pixels[i * 4 + c] = detail::to_byte(rgb[i * 3 + c] / alpha[i]);
+      out.rgba.pixels[i * 4 + 3] = a8;
+      strength = (1.0f - p[i]) * s[i] + p[i] * (1.0f - alpha[i]) + alpha[i] * v[i];
+    }
+    out.strength.pixels[i] = std::clamp(strength, 0.0f, 1.0f);
+  }
+  return out;
+}
+
+}  // namespace strata::doc

@@ -1,0 +1,221 @@
+// Writing OpenRaster files: validation, stack.xml, layer PNGs, merged image and thumbnail.
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "detail.h"
+#include "openraster_detail.h"
+#include "strata/io/openraster.h"
+#include "xml_lite.h"
+#include "zip_archive.h"
+
+namespace strata::io {
+
+namespace {
+
+[[noreturn]] void invalid(const std::string& what) {
+  throw doc::Error(doc::ErrorCode::InvalidArgument, "OpenRaster: " + what);
+}
+
+std::string layer_label(std::size_t i, const OraLayer& layer) {
+  return "layer " + std::to_string(i) + " (\"" + layer.name + "\")";
+}
+
+void validate(const OraStack& stack) {
+  if (stack.width <= 0 || stack.height <= 0) {
+    invalid("canvas size must be positive, found " + std::to_string(stack.width) + "x" + std::to_string(stack.height));
+  }
+  const ReadLimits defaults;  // never write what read_ora would refuse with its default limits
+  const auto canvas_pixels = static_cast<std::uint64_t>(stack.width) * static_cast<std::uint64_t>(stack.height);
+  if (stack.width > defaults.max_side || stack.height > defaults.max_side || canvas_pixels > defaults.max_canvas_pixels) {
+    throw doc::Error(doc::ErrorCode::TooLarge, "OpenRaster: canvas " + std::to_string(stack.width) + "x" +
+                                                   std::to_string(stack.height) + " is larger than read_ora accepts");
+  }
+  for (std::size_t i = 0; i < stack.layers.size(); ++i) {
+    const OraLayer& l = stack.layers[i];
+    if (!std::isfinite(l.opacity)) invalid(layer_label(i, l) + ": opacity is not a number");
+    if (!l.pixels.empty() && l.pixels.channels != 1 && l.pixels.channels != 3 && l.pixels.channels != 4) {
+      invalid(layer_label(i, l) + ": expected 1, 3 or 4 channels, found " + std::to_string(l.pixels.channels));
+    }
+    const doc::Image8& p = l.pixels;
+    if (!p.empty() && (p.width <= 0 || p.height <= 0 ||
+                       p.pixels.size() != static_cast<std::size_t>(p.width) * static_cast<std::size_t>(p.height) * static_cast<std::size_t>(p.channels))) {
+      invalid(layer_label(i, l) + ": pixel buffer does not match its size");
+    }
+    if (p.width > defaults.max_side || p.height > defaults.max_side ||
+        static_cast<std::uint64_t>(p.width) * static_cast<std::uint64_t>(p.height) > defaults.max_layer_pixels) {
+      throw doc::Error(doc::ErrorCode::TooLarge, "OpenRaster: " + layer_label(i, l) + " is larger than read_ora accepts");
+    }
+    for (const auto& [key, value] : l.attributes) {
+      if (!detail::is_extra_attribute_name(key)) {
+        invalid(layer_label(i, l) + ": attribute name \"" + key +
+                "\" must be an XML name without a prefix or with the strata: prefix, and not a standard one");
+      }
+    }
+  }
+  const doc::Image8& m = stack.merged;
+  if (!m.empty() && (m.width != stack.width || m.height != stack.height || (m.channels != 3 && m.channels != 4))) {
+    invalid("merged image must be " + std::to_string(stack.width) + "x" + std::to_string(stack.height) +
+            " RGB or RGBA, found " + std::to_string(m.width) + "x" + std::to_string(m.height) + "x" + std::to_string(m.channels));
+  }
+}
+
+std::string format_float(float v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string stack_xml(const OraStack& stack) {
+  std::string x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  x += "<image version=\"0.0.5\" w=\"" + std::to_string(stack.width) + "\" h=\"" + std::to_string(stack.height) +
+       "\" xmlns:strata=\"" + std::string(detail::kStrataNamespace) + "\">\n <stack>\n";
+  for (std::size_t i = 0; i < stack.layers.size(); ++i) {
+    const OraLayer& l = stack.layers[i];
+    auto attr = [&x](std::string_view key, std::string_view value) {
+      x += ' ';
+      x += key;
+      x += "=\"" + detail::xml_escape(value) + '"';
+    };
+    x += "  <layer";
+    attr("name", l.name);
+    attr("src", detail::layer_entry(i));
+    attr("x", std::to_string(l.x));
+    attr("y", std::to_string(l.y));
+    attr("opacity", format_float(std::clamp(l.opacity, 0.0f, 1.0f)));
+    attr("visibility", l.visible ? "visible" : "hidden");
+    attr("composite-op", l.composite_op.empty() ? "svg:src-over" : l.composite_op);
+    attr("edit-locked", l.locked ? "true" : "false");
+    for (const auto& [key, value] : l.attributes) attr(key, value);
+    x += "/>\n";
+  }
+  x += " </stack>\n</image>\n";
+  return x;
+}
+
+doc::Image8 to_rgba(const doc::Image8& img) {
+  if (img.empty()) {
+    doc::Image8 clear(1, 1, 4);  // PNG cannot be empty: one transparent pixel
+    return clear;
+  }
+  if (img.channels == 4) return img;
+  doc::Image8 out(img.width, img.height, 4);
+  for (int y = 0; y < img.height; ++y) {
+    for (int x = 0; x < img.width; ++x) {
+      for (int k = 0; k < 3; ++k) out.at(x, y, k) = img.at(x, y, img.channels == 1 ? 0 : k);
+      out.at(x, y, 3) = 255;
+    }
+  }
+  return out;
+}
+
+// Premultiplied area downscale to at most 256 px on the longer side.
+doc::Image8 thumbnail(const doc::Image8& merged) {
+  const int longest = std::max(merged.width, merged.height);
+  if (longest <= 256) return merged;
+  const double scale = 256.0 / longest;
+  const cv::Size size(std::max(1, static_cast<int>(std::lround(merged.width * scale))),
+                      std::max(1, static_cast<int>(std::lround(merged.height * scale))));
+  cv::Mat in(merged.height, merged.width, CV_8UC4, const_cast<std::uint8_t*>(merged.pixels.data()));
+  cv::Mat f, alpha, premul, small, small_alpha;
+  in.convertTo(f, CV_32FC4, 1.0 / 255.0);
+  cv::extractChannel(f, alpha, 3);
+  cv::Mat alpha4;
+  cv::merge(std::vector<cv::Mat>{alpha, alpha, alpha, cv::Mat::ones(alpha.size(), CV_32F)}, alpha4);
+  cv::multiply(f, alpha4, premul);
+  cv::resize(premul, small, size, 0, 0, cv::INTER_AREA);
+  cv::extractChannel(small, small_alpha, 3);
+  cv::Mat inv = 1.0 / cv::max(small_alpha, 1e-6f), inv4;
+  cv::merge(std::vector<cv::Mat>{inv, inv, inv, cv::Mat::ones(inv.size(), CV_32F)}, inv4);
+  cv::Mat straight, out8;
+  cv::multiply(small, inv4, straight);
+  straight.convertTo(out8, CV_8UC4, 255.0);
+  doc::Image8 out(size.width, size.height, 4);
+  std::memcpy(out.pixels.data(), out8.data, out.pixels.size());
+  return out;
+}
+
+}  // namespace
+
+namespace detail {
+
+bool is_extra_attribute_name(std::string_view key) {
+  if (!is_xml_name(key) || is_standard_layer_attribute(key) || key == "xmlns") return false;
+  const auto colon = key.find(':');
+  if (colon == std::string_view::npos) return true;
+  return key.substr(0, colon + 1) == "strata:" && key.size() > colon + 1 && key.find(':', colon + 1) == std::string_view::npos;
+}
+
+// src-over in straight 8-bit RGBA, bottom layer first; hidden layers skipped.
+doc::Image8 composite_layers(const OraStack& stack) {
+  doc::Image8 canvas(stack.width, stack.height, 4);
+  for (auto it = stack.layers.rbegin(); it != stack.layers.rend(); ++it) {
+    const OraLayer& l = *it;
+    if (!l.visible || l.pixels.empty() || l.opacity <= 0.0f) continue;
+    doc::Image8 converted;
+    if (l.pixels.channels != 4) converted = to_rgba(l.pixels);
+    const doc::Image8& src = l.pixels.channels == 4 ? l.pixels : converted;
+    const float opacity = std::clamp(l.opacity, 0.0f, 1.0f) / 255.0f;
+    const long x0 = std::max(0L, static_cast<long>(l.x)), y0 = std::max(0L, static_cast<long>(l.y));
+    const long x1 = std::min<long>(stack.width, static_cast<long>(l.x) + src.width);
+    const long y1 = std::min<long>(stack.height, static_cast<long>(l.y) + src.height);
+    for (long y = y0; y < y1; ++y) {
+      for (long x = x0; x < x1; ++x) {
+        const std::uint8_t* s = &src.at(static_cast<int>(x - l.x), static_cast<int>(y - l.y));
+        std::uint8_t* d = &canvas.at(static_cast<int>(x), static_cast<int>(y));
+        const float sa = s[3] * opacity, da = d[3] / 255.0f;
+        const float oa = sa + da * (1.0f - sa);
+        if (oa <= 0.0f) continue;
+        for (int k = 0; k < 3; ++k) {
+          d[k] = static_cast<std::uint8_t>(std::lround((s[k] * sa + d[k] * da * (1.0f - sa)) / oa));
+        }
+        d[3] = static_cast<std::uint8_t>(std::lround(oa * 255.0f));
+      }
+    }
+  }
+  return canvas;
+}
+
+}  // namespace detail
+
+std::vector<std::uint8_t> encode_ora(const OraStack& stack) {
+  validate(stack);
+  try {
+    detail::ZipWriter zip;
+    const std::string mime(detail::kOraMimetype);
+    zip.add("mimetype", std::vector<std::uint8_t>(mime.begin(), mime.end()), true);
+    const std::string xml = stack_xml(stack);
+    zip.add("stack.xml", std::vector<std::uint8_t>(xml.begin(), xml.end()), false);
+    for (std::size_t i = 0; i < stack.layers.size(); ++i) {
+      const doc::Image8& pixels = stack.layers[i].pixels;
+      zip.add(detail::layer_entry(i), encode_png(pixels.channels == 4 ? pixels : to_rgba(pixels)), true);
+    }
+    const doc::Image8 merged = stack.merged.empty() ? detail::composite_layers(stack) : to_rgba(stack.merged);
+    zip.add("mergedimage.png", encode_png(merged), true);
+    zip.add("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)), true);
+    if (!stack.strata_json.empty()) {
+      zip.add(std::string(detail::kStrataJsonEntry),
+              std::vector<std::uint8_t>(stack.strata_json.begin(), stack.strata_json.end()), false);
+    }
+    return zip.finish();
+  } catch (const cv::Exception& e) {
+    throw doc::Error(doc::ErrorCode::Runtime, std::string("OpenRaster: OpenCV failed: ") + e.what());
+  }
+}
+
+void write_ora(const std::filesystem::path& path, const OraStack& stack) {
+  std::vector<std::uint8_t> bytes;
+  try {
+    bytes = encode_ora(stack);
+  } catch (const doc::Error& e) {
+    throw doc::Error(e.code(), path.string() + ": " + e.what());
+  }
+  write_file_atomic(path, bytes);
+}
+
+}  // namespace strata::io
