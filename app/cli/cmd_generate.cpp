@@ -10,6 +10,7 @@
 #include "common.h"
 #include "generation_io.h"
 #include "progress_bar.h"
+#include "project_generate.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/strength.h"
 #include "strata/io/image_codec.h"
@@ -26,7 +27,9 @@ struct GenerateArgs {
   diffusion::GenerationRequest req;
   std::string sampler = "euler", schedule = "normal", convention = "diffusers";
   std::string device = "cpu", precision = "fp32";
-  std::string init_img, mask, strength_map, output = "output.png", preview_path;
+  std::string init_img, mask, strength_map, output = "output.png", preview_path, project;
+  CLI::App* cmd = nullptr;  // to ask which options were given
+  bool no_scale = false;
   int preview_every = 0;
   int mask_blur = 4;
   std::string infill = "telea";
@@ -81,6 +84,14 @@ int run_generate(GenerateArgs& a) {
   if (req.seed < 0) {
     req.seed = static_cast<std::int64_t>(std::random_device{}() & 0x7fffffff);
   }
+  std::optional<ProjectRun> project;
+  auto given = [&](const std::string& name) { return a.cmd->count(name) > 0; };
+  if (!a.project.empty()) {
+    project = prepare_project_request(a.project, req, a.infill, given);
+    req.scale_before_processing = !a.no_scale;  // on by default for documents (InvokeAI's canvas)
+  } else if (!given("--prompt")) {
+    throw doc::Error(doc::ErrorCode::InvalidArgument, "--prompt is required (or --project with a prompt saved in it)");
+  }
   std::optional<doc::Image8> init;
   if (!a.init_img.empty()) {
     init = io::read_image(a.init_img);
@@ -93,7 +104,7 @@ int run_generate(GenerateArgs& a) {
     req.init_image = to_rgb(*init);
   }
   req.mask_blur = a.mask_blur;
-  apply_strength_inputs(a, init);
+  if (!project) apply_strength_inputs(a, init);
   diffusion::validate_request(req);
 
   auto pipeline = diffusion::Pipeline::load(a.pipe);
@@ -108,6 +119,11 @@ int run_generate(GenerateArgs& a) {
   std::signal(SIGINT, on_sigint);
   auto images = pipeline->generate(req, hooks);
   bar.finish();
+  if (project) {
+    save_project_results(*project, req, images);
+    std::cout << a.project << "  +" << images.size() << " layer" << (images.size() == 1 ? "" : "s") << "\n";
+    if (!given("--output")) return 0;
+  }
   for (std::size_t i = 0; i < images.size(); ++i) {
     auto path = numbered(a.output, static_cast<int>(i), static_cast<int>(images.size()));
     io::write_png(path, images[i].image, metadata_chunks(req, images[i], pipeline->summary(), pipeline->model_hash(), static_cast<int>(i)));
@@ -123,7 +139,12 @@ RunFn add_generate(CLI::App& root) {
   auto a = std::make_shared<GenerateArgs>();
   auto* s = root.add_subcommand("generate", "Generate images (txt2img, img2img, inpainting, outpainting)");
   s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
-  s->add_option("-p,--prompt", a->req.prompt, "Prompt (A1111 attention syntax)")->required();
+  a->cmd = s;
+  s->add_option("-p,--prompt", a->req.prompt, "Prompt (A1111 attention syntax)");
+  s->add_option("--project", a->project,
+                "OpenRaster project: generate its bbox from its layers, masks and strengths; the results "
+                "become new layers and the project is saved (PNG too with -o)");
+  s->add_flag("--no-scale-before-processing", a->no_scale, "With --project: generate at the bbox size as is");
   s->add_option("-n,--negative-prompt", a->req.negative_prompt, "Negative prompt");
   s->add_option("-W,--width", a->req.width, "Width in pixels, multiple of 8 (64..4096)")->default_val(512);
   s->add_option("-H,--height", a->req.height, "Height in pixels, multiple of 8 (64..4096)")->default_val(512);

@@ -54,11 +54,19 @@ check map-keeps-left 0 "left half equal" -- "$tool" same-left a.png map_out.png
 check outpaint 0 "seed 42" -- "${gen[@]}" -p cat -i rgba.png --strength 0 --mask-blur 0 -o outpaint.png
 check outpaint-keeps-opaque 0 "left half equal" -- "$tool" same-left rgba.png outpaint.png
 
+# Projects: generate the bbox of an .ora, results become layers, unmasked pixels stay exact.
+"$tool" project p.ora a.png
+check project 0 "p.ora  \+2 layers" -- "$cli" generate -m "$model" --tokenizer "$tok" --steps 3 --batch-count 2 --mask-blur 0 --project p.ora
+check project-layers 0 "top layer \"a cat \(43\)\", left half equal" -- "$tool" check-project p.ora a.png 2
+check project-png 0 "proj.png" -- "$cli" generate -m "$model" --tokenizer "$tok" --steps 2 --mask-blur 0 --project p.ora -p "a dog" -o proj.png
+check project-layers-2 0 "top layer \"a dog \(42\)\"" -- "$tool" check-project p.ora a.png 3
+check project-size-flag 2 "takes size" -- "$cli" generate -m "$model" --tokenizer "$tok" --project p.ora -W 128
+
 # Ctrl-C: exit 130 and no partial file.
 "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 1000 -p cat -o interrupted.png >/dev/null 2>err.txt &
 pid=$!; sleep 3; kill -INT $pid; wait $pid; rc=$?
 if [ "$rc" = 130 ] && [ ! -e interrupted.png ]; then echo "ok   ctrl-c"; else echo "FAIL ctrl-c: exit $rc"; cat err.txt; fails=$((fails+1)); fi
 
-total=28
+total=33
 echo "$((total - fails)) passed, $fails failed"
 [ "$fails" = 0 ]

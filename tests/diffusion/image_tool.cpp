@@ -3,11 +3,18 @@
 //                                                      the left (opaque), fully transparent right
 //   image_tool same-left A.png B.png                   exit 0 and "left half equal" when the RGB of
 //                                                      the left halves is bit-identical
+//   image_tool project OUT.ora IMG.png                 a project: IMG as a raster layer of strength 0,
+//                                                      a full mask over its right half, bbox = IMG
+//   image_tool check-project P.ora IMG.png N           P has N+2 layers, the top one a result
+//                                                      "… (seed)"; prints whether its left half
+//                                                      equals IMG's
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 
+#include "strata/doc/commands.h"
 #include "strata/io/image_codec.h"
+#include "strata/io/project.h"
 
 using strata::doc::Image8;
 
@@ -35,6 +42,39 @@ int main(int argc, char** argv) {
       strata::io::write_png(argv[2], img);
       return 0;
     }
+    if (cmd == "project" && argc == 4) {
+      const Image8 img = strata::io::read_image(argv[3]);
+      strata::io::Project p;
+      strata::doc::History h(p.document);
+      const auto layer = h.push(strata::doc::AddLayer::raster("photo", img, 0, 0)).id();
+      h.push(strata::doc::set_strength(layer, 0.0f));
+      const auto mask = h.push(strata::doc::AddLayer::mask("inpaint")).id();
+      h.push(strata::doc::fill_mask(p.document, mask, {img.width / 2, 0, img.width - img.width / 2, img.height}, 255));
+      h.push(std::make_unique<strata::doc::SetBBox>(strata::doc::Rect{0, 0, img.width, img.height}));
+      p.settings.prompt = "a cat";
+      strata::io::save_project(argv[2], p);
+      return 0;
+    }
+    if (cmd == "check-project" && argc == 5) {
+      const Image8 img = strata::io::read_image(argv[3]);
+      const auto p = strata::io::load_project(argv[2]);
+      const auto& layers = p.document.layers();
+      const std::size_t want = static_cast<std::size_t>(std::atoi(argv[4])) + 2;
+      if (layers.size() != want) {
+        std::printf("%zu layers, expected %zu\n", layers.size(), want);
+        return 1;
+      }
+      const auto& top = layers.back();
+      const Image8 px = p.document.read_region(top.id, {0, 0, img.width, img.height});
+      int differing = 0;
+      for (int y = 0; y < img.height; ++y) {
+        for (int x = 0; x < img.width / 2; ++x) {
+          for (int c = 0; c < 3; ++c) differing += px.at(x, y, c) != img.at(x, y, img.channels < 3 ? 0 : c);
+        }
+      }
+      std::printf("top layer \"%s\", left half %s\n", top.name.c_str(), differing ? "differs" : "equal");
+      return top.name.find(" (") != std::string::npos ? 0 : 1;
+    }
     if (cmd == "same-left" && argc == 4) {
       const Image8 a = strata::io::read_image(argv[2]), b = strata::io::read_image(argv[3]);
       if (a.width != b.width || a.height != b.height) {
@@ -58,6 +98,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: image_tool halves OUT W H LEFT RIGHT [alpha] | same-left A B\n");
+  std::fprintf(stderr, "usage: image_tool halves OUT W H LEFT RIGHT [alpha] | same-left A B | project OUT IMG | check-project P IMG N\n");
   return 2;
 }

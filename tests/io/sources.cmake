@@ -9,6 +9,7 @@ strata_add_unit_test(NAME test_io
     ${CMAKE_CURRENT_LIST_DIR}/test_openraster.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_ora_corrupt.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_png_text.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_project.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_xml_lite.cpp
   LIBS strata_io Strata::opencv_core Strata::opencv_imgcodecs ZLIB::ZLIB)
 # The XML reader and zip wrapper tests use strata_io's internal headers.

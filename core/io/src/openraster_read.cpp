@@ -62,6 +62,10 @@ class OraReader {
       auto bytes = read_entry(detail::kStrataJsonEntry, *json);
       out.strata_json.assign(bytes.begin(), bytes.end());
     }
+    for (const auto& entry_name : zip_.names()) {
+      if (entry_name.rfind("strata/", 0) != 0 || entry_name == detail::kStrataJsonEntry || entry_name.back() == '/') continue;
+      if (auto e = zip_.find(entry_name)) out.strata_files[entry_name] = read_entry(entry_name, *e);
+    }
     return out;
   }
 

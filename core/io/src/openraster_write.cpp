@@ -202,6 +202,12 @@ std::vector<std::uint8_t> encode_ora(const OraStack& stack) {
       zip.add(std::string(detail::kStrataJsonEntry),
               std::vector<std::uint8_t>(stack.strata_json.begin(), stack.strata_json.end()), false);
     }
+    for (const auto& [entry_name, data] : stack.strata_files) {
+      if (entry_name.rfind("strata/", 0) != 0 || entry_name == detail::kStrataJsonEntry || entry_name.size() <= 7) {
+        throw doc::Error(doc::ErrorCode::InvalidArgument, "OpenRaster: extra entry " + entry_name + " must be a file under strata/");
+      }
+      zip.add(entry_name, data, false);
+    }
     return zip.finish();
   } catch (const cv::Exception& e) {
     throw doc::Error(doc::ErrorCode::Runtime, std::string("OpenRaster: OpenCV failed: ") + e.what());

@@ -50,6 +50,15 @@ std::optional<ZipReader::Entry> ZipReader::find(std::string_view entry_name) con
   return Entry{static_cast<std::uint64_t>(index), st.size};
 }
 
+std::vector<std::string> ZipReader::names() const {
+  std::vector<std::string> out;
+  const zip_int64_t n = zip_get_num_entries(archive_, 0);
+  for (zip_int64_t i = 0; i < n; ++i) {
+    if (const char* s = zip_get_name(archive_, static_cast<zip_uint64_t>(i), ZIP_FL_ENC_RAW)) out.emplace_back(s);
+  }
+  return out;
+}
+
 std::vector<std::uint8_t> ZipReader::read(std::string_view entry_name, const Entry& entry, std::uint64_t max_bytes) const {
   const std::string where = name_ + ": " + std::string(entry_name);
   if (entry.size > max_bytes) {

@@ -30,6 +30,8 @@ class ZipReader {
     std::uint64_t size = 0;  // uncompressed, as the central directory says
   };
   std::optional<Entry> find(std::string_view entry_name) const;
+  // Names of all entries, in directory order.
+  std::vector<std::string> names() const;
 
   // Reads an entry whole: TooLarge when its declared size exceeds `max_bytes`, CorruptFile when the
   // data is damaged (bad CRC, truncated, longer or shorter than declared).

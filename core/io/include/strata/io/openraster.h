@@ -74,6 +74,9 @@ struct OraStack {
   int width = 0, height = 0;
   std::vector<OraLayer> layers;  // top first, as in stack.xml
   std::string strata_json;       // Strata's own data, entry "strata/project.json" (empty = none)
+  // Further files of Strata's own under "strata/" (e.g. "strata/staging/0.png"), stored as given;
+  // reading returns every "strata/…" entry other than project.json (sizes count in ReadLimits).
+  std::map<std::string, std::vector<std::uint8_t>> strata_files;
   doc::Image8 merged;            // RGBA canvas-size composite; optional when writing
 };
 

@@ -1,0 +1,205 @@
+// Strata projects ⇄ OpenRaster stacks (mapping documented in strata/io/project.h).
+#include "strata/io/project.h"
+
+#include <nlohmann/json.hpp>
+
+#include "strata/doc/compose.h"
+#include "strata/doc/error.h"
+#include "strata/io/image_codec.h"
+
+namespace strata::io {
+
+namespace {
+
+using doc::Error;
+using doc::ErrorCode;
+using nlohmann::json;
+
+constexpr std::uint8_t kMaskTint[3] = {255, 32, 96};  // how other programs show a mask
+constexpr float kMaskDisplayOpacity = 0.5f;
+
+[[noreturn]] void corrupt(const std::string& name, const std::string& what) {
+  throw Error(ErrorCode::CorruptFile, name + ": strata/project.json: " + what);
+}
+
+// The canvas: every layer's content and the bbox.
+doc::Rect canvas_of(const doc::Document& d) {
+  doc::Rect r = d.bbox();
+  for (const auto& l : d.layers()) r = doc::unite(r, l.content_bounds());
+  return r;
+}
+
+OraLayer layer_to_ora(const doc::Document& d, const doc::Layer& l, const doc::Rect& canvas) {
+  OraLayer o;
+  o.name = l.name;
+  o.visible = l.visible;
+  o.locked = l.locked;
+  const doc::Rect content = l.content_bounds();
+  o.x = content.x - canvas.x;
+  o.y = content.y - canvas.y;
+  o.attributes["strata:id"] = std::to_string(l.id.value);
+  o.attributes["strata:offset-x"] = std::to_string(l.x);
+  o.attributes["strata:offset-y"] = std::to_string(l.y);
+  doc::Image8 px = content.empty() ? doc::Image8() : d.read_region(l.id, content);
+  if (l.is_mask()) {
+    o.attributes["strata:kind"] = "mask";
+    o.attributes["strata:feather"] = std::to_string(l.feather);
+    o.attributes["strata:inverted"] = l.inverted ? "true" : "false";
+    o.opacity = kMaskDisplayOpacity;
+    doc::Image8 rgba(px.width, px.height, 4);
+    for (std::size_t i = 0; i < px.pixels.size(); ++i) {
+      for (int c = 0; c < 3; ++c) rgba.pixels[i * 4 + static_cast<std::size_t>(c)] = kMaskTint[c];
+      rgba.pixels[i * 4 + 3] = px.pixels[i];
+    }
+    o.pixels = std::move(rgba);
+  } else {
+    o.attributes["strata:kind"] = "raster";
+    o.attributes["strata:strength"] = json(l.strength).dump();
+    o.opacity = l.opacity;
+    o.pixels = std::move(px);
+  }
+  return o;
+}
+
+int int_attr(const OraLayer& o, const char* key, int fallback, const std::string& name) {
+  auto it = o.attributes.find(key);
+  if (it == o.attributes.end()) return fallback;
+  try {
+    std::size_t used = 0;
+    const int v = std::stoi(it->second, &used);
+    if (used == it->second.size()) return v;
+  } catch (const std::exception&) {
+  }
+  corrupt(name, "layer \"" + o.name + "\": " + key + " is not an integer: " + it->second);
+}
+
+float unit_attr(const OraLayer& o, const char* key, float fallback, const std::string& name) {
+  auto it = o.attributes.find(key);
+  if (it == o.attributes.end()) return fallback;
+  try {
+    std::size_t used = 0;
+    const float v = std::stof(it->second, &used);
+    if (used == it->second.size() && v >= 0.0f && v <= 1.0f) return v;
+  } catch (const std::exception&) {
+  }
+  corrupt(name, "layer \"" + o.name + "\": " + key + " is not a number in [0,1]: " + it->second);
+}
+
+doc::Layer layer_from_ora(doc::Document& d, const OraLayer& o, int origin_x, int origin_y, const std::string& name) {
+  const int id = int_attr(o, "strata:id", 0, name);
+  doc::LayerId lid = id > 0 ? doc::LayerId{static_cast<std::uint32_t>(id)} : d.new_layer_id();
+  if (d.contains(lid)) corrupt(name, "layer \"" + o.name + "\": strata:id " + std::to_string(id) + " is used twice");
+  auto kind_it = o.attributes.find("strata:kind");
+  const bool mask = kind_it != o.attributes.end() && kind_it->second == "mask";
+  doc::Layer l = mask ? doc::Layer::mask(lid, o.name) : doc::Layer::raster(lid, o.name);
+  l.visible = o.visible;
+  l.locked = o.locked;
+  l.x = int_attr(o, "strata:offset-x", 0, name);
+  l.y = int_attr(o, "strata:offset-y", 0, name);
+  if (mask) {
+    l.feather = int_attr(o, "strata:feather", 0, name);
+    if (l.feather < 0 || l.feather > 1024) corrupt(name, "layer \"" + o.name + "\": feather out of range");
+    auto inv = o.attributes.find("strata:inverted");
+    l.inverted = inv != o.attributes.end() && inv->second == "true";
+  } else {
+    l.opacity = std::clamp(o.opacity, 0.0f, 1.0f);
+    l.strength = unit_attr(o, "strata:strength", doc::default_strength, name);
+  }
+  // Pixels: masks keep only the alpha channel (coverage).
+  doc::Image8 px = o.pixels;
+  if (mask && px.channels == 4) {
+    doc::Image8 cov(px.width, px.height, 1);
+    for (std::size_t i = 0; i < cov.pixels.size(); ++i) cov.pixels[i] = px.pixels[i * 4 + 3];
+    px = std::move(cov);
+  }
+  if (!px.empty()) l.pixels.write(px, o.x + origin_x - l.x, o.y + origin_y - l.y);
+  return l;
+}
+
+json staging_json(const Project& p, std::map<std::string, std::vector<std::uint8_t>>& files) {
+  json list = json::array();
+  for (std::size_t i = 0; i < p.staging.size(); ++i) {
+    const std::string entry = "strata/staging/" + std::to_string(i) + ".png";
+    files[entry] = encode_png(p.staging[i].image);
+    list.push_back({{"image", entry}, {"info", json::parse(to_json(p.staging[i].info))}});
+  }
+  return list;
+}
+
+}  // namespace
+
+OraStack to_ora(const Project& p) {
+  const doc::Document& d = p.document;
+  const doc::Rect canvas = canvas_of(d);
+  OraStack s;
+  s.width = canvas.width;
+  s.height = canvas.height;
+  for (auto it = d.layers().rbegin(); it != d.layers().rend(); ++it) s.layers.push_back(layer_to_ora(d, *it, canvas));
+  s.merged = doc::compose(d, canvas).rgba;
+  const doc::Rect& b = d.bbox();
+  json j = {{"schema", "strata.project"},
+            {"version", 1},
+            {"origin", {canvas.x, canvas.y}},
+            {"bbox", {b.x, b.y, b.width, b.height}},
+            {"settings", json::parse(to_json(p.settings))},
+            {"template", p.template_name}};
+  j["staging"] = staging_json(p, s.strata_files);
+  s.strata_json = j.dump(2);
+  return s;
+}
+
+Project from_ora(const OraStack& s, const std::string& name) {
+  Project p;
+  int ox = 0, oy = 0;
+  json j;
+  if (!s.strata_json.empty()) {
+    try {
+      j = json::parse(s.strata_json);
+      if (!j.is_object() || j.value("schema", "") != "strata.project") corrupt(name, "not a strata.project document");
+      if (j.value("version", 0) != 1) corrupt(name, "unsupported version " + j.value("version", json()).dump());
+      ox = j.at("origin").at(0).get<int>();
+      oy = j.at("origin").at(1).get<int>();
+    } catch (const json::exception& e) {
+      corrupt(name, e.what());
+    }
+  }
+  for (auto it = s.layers.rbegin(); it != s.layers.rend(); ++it) {
+    p.document.insert_layer(layer_from_ora(p.document, *it, ox, oy, name), p.document.layer_count());
+  }
+  try {
+    if (j.is_object()) {
+      const auto& b = j.at("bbox");
+      p.document.set_bbox({b.at(0).get<int>(), b.at(1).get<int>(), b.at(2).get<int>(), b.at(3).get<int>()});
+      if (j.contains("settings")) p.settings = from_json(j["settings"].dump(), name + ": strata/project.json settings");
+      p.template_name = j.value("template", "");
+      for (const auto& e : j.value("staging", json::array())) {
+        const std::string entry = e.at("image").get<std::string>();
+        auto f = s.strata_files.find(entry);
+        if (f == s.strata_files.end()) corrupt(name, "staged image " + entry + " is missing");
+        p.staging.push_back({decode_image(f->second, name + ": " + entry), from_json(e.at("info").dump(), name + ": " + entry)});
+      }
+    } else {
+      const doc::Rect whole{0, 0, s.width, s.height};
+      try {
+        doc::validate_bbox(whole);
+        p.document.set_bbox(whole);
+      } catch (const Error&) {
+        // Not a valid bbox size: keep the default one at the origin.
+      }
+    }
+  } catch (const json::exception& e) {
+    corrupt(name, e.what());
+  } catch (const Error& e) {
+    if (e.code() == ErrorCode::CorruptFile) throw;
+    corrupt(name, e.what());
+  }
+  return p;
+}
+
+void save_project(const std::filesystem::path& path, const Project& project) { write_ora(path, to_ora(project)); }
+
+Project load_project(const std::filesystem::path& path, const ReadLimits& limits) {
+  return from_ora(read_ora(path, limits), path.filename().string());
+}
+
+}  // namespace strata::io
