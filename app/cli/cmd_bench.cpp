@@ -37,7 +37,17 @@ struct BenchArgs {
   diffusion::GenerationRequest req;
   std::string sampler = "euler", precision = "fp32", device = "cpu";
   int runs = 1;
+  bool differential = false;
 };
+
+// Median s/step of `runs` generations of `req`.
+double median_step(diffusion::Pipeline& p, const diffusion::GenerationRequest& req, int runs) {
+  std::vector<double> steps;
+  for (int r = 0; r < runs; ++r) {
+    for (auto& im : p.generate(req)) steps.insert(steps.end(), im.step_seconds.begin(), im.step_seconds.end());
+  }
+  return median(steps);
+}
 
 }  // namespace
 
@@ -55,6 +65,8 @@ RunFn add_bench(CLI::App& root) {
   s->add_option("--device", a->device)->check(CLI::IsMember({"cpu", "cuda"}))->default_val("cpu");
   s->add_option("--threads", a->pipe.threads)->default_val(0);
   s->add_option("--runs", a->runs, "Generations to run (after loading once)")->default_val(1);
+  s->add_flag("--differential", a->differential,
+              "Also time img2img (strength 0.75) against the same with a per-pixel strength map (0.25 | 0.75)");
   return [a] {
     a->req.prompt = "a photograph of an astronaut riding a horse";
     a->req.sampler = diffusion::parse_sampler(a->sampler);
@@ -87,6 +99,20 @@ RunFn add_bench(CLI::App& root) {
               << "vae decode   " << median(decodes) << " s\n"
               << "image total  " << median(totals) << " s\n"
               << "peak RSS     " << peak_rss_mib() << " MiB\n";
+    if (a->differential) {
+      auto img2img = a->req;
+      img2img.init_image = doc::Image8(img2img.width, img2img.height, 3, 128);
+      img2img.strength = 0.75;
+      auto mapped = img2img;
+      mapped.strength_map = doc::ImageF(img2img.width, img2img.height, 1, 0.75f);
+      for (int y = 0; y < img2img.height; ++y) {
+        for (int x = 0; x < img2img.width / 2; ++x) mapped.strength_map->at(x, y) = 0.25f;
+      }
+      const double plain = median_step(*pipeline, img2img, a->runs);
+      const double diff = median_step(*pipeline, mapped, a->runs);
+      std::cout << "img2img      " << plain << " s/step; with a strength map " << diff << " s/step ("
+                << 100.0 * (diff - plain) / plain << " %)\n";
+    }
     return 0;
   };
 }

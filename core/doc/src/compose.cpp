@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 #include "blend.h"
 #include "strata/doc/error.h"
@@ -69,6 +70,30 @@ bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v,
   return any;
 }
 
+// src-over of one raster layer onto the premultiplied accumulators of `part` (row-major, part-sized).
+void accumulate_raster(const Layer& l, const Rect& part, float* rgb, float* alpha, float* s) {
+  const Image8 px = l.pixels.read(part.translated(-l.x, -l.y));
+  const std::size_t n = static_cast<std::size_t>(part.area());
+  const float opacity = l.opacity, strength = l.strength;
+  const std::uint8_t* q = px.pixels.data();
+  for (std::size_t i = 0; i < n; ++i, q += 4) {
+    if (q[3] == 0) continue;
+    if (q[3] == 255 && opacity >= 1.0f) {  // opaque: replaces what is below
+      rgb[i * 3] = q[0];
+      rgb[i * 3 + 1] = q[1];
+      rgb[i * 3 + 2] = q[2];
+      alpha[i] = 1.0f;
+      s[i] = strength;
+      continue;
+    }
+    const float a = q[3] * (1.0f / 255.0f) * opacity;
+    const float keep = 1.0f - a;
+    for (std::size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = q[c] * a + rgb[i * 3 + c] * keep;
+    alpha[i] = a + alpha[i] * keep;
+    s[i] = strength * a + s[i] * keep;
+  }
+}
+
 }  // namespace
 
 void feather_blur(std::vector<float>& plane, int width, int height, int radius) {
@@ -91,21 +116,24 @@ Composition compose(const Document& doc, const Rect& rect) {
   std::vector<float> rgb(n * 3, 0.0f), alpha(n, 0.0f), s(n, 1.0f), v(n, 0.0f), p(n, 0.0f);
   bool has_mask = false;
   for (const Layer& l : doc.layers()) {
-    if (!l.visible) continue;
-    if (l.is_mask()) {
-      has_mask = accumulate_mask(l, rect, v, p) || has_mask;
-      continue;
-    }
-    if (l.opacity <= 0.0f || intersect(l.content_bounds(), rect).empty()) continue;
-    const Image8 px = l.pixels.read(rect.translated(-l.x, -l.y));
-    for (std::size_t i = 0; i < n; ++i) {
-      const float a = px.pixels[i * 4 + 3] / 255.0f * l.opacity;
-      if (a <= 0.0f) continue;
-      for (std::size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = px.pixels[i * 4 + c] * a + rgb[i * 3 + c] * (1.0f - a);
-      alpha[i] = a + alpha[i] * (1.0f - a);
-      s[i] = l.strength * a + s[i] * (1.0f - a);
-    }
+    if (l.visible && l.is_mask()) has_mask = accumulate_mask(l, rect, v, p) || has_mask;
   }
+  for (const Layer& l : doc.layers()) (void)l.content_bounds();  // fill the bounds caches before threads read them
+  // Raster layers in horizontal bands, one per core: each band reads only its rows of each layer.
+  const int bands = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::max(1, rect.height / 64));
+  auto run_band = [&](int band) {
+    const int y0 = rect.height * band / bands, y1 = rect.height * (band + 1) / bands;
+    const Rect part{rect.x, rect.y + y0, rect.width, y1 - y0};
+    const std::size_t off = static_cast<std::size_t>(y0) * static_cast<std::size_t>(rect.width);
+    for (const Layer& l : doc.layers()) {
+      if (!l.visible || l.is_mask() || l.opacity <= 0.0f || intersect(l.content_bounds(), part).empty()) continue;
+      accumulate_raster(l, part, rgb.data() + off * 3, alpha.data() + off, s.data() + off);
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int b = 1; b < bands; ++b) workers.emplace_back(run_band, b);
+  run_band(0);
+  for (auto& w : workers) w.join();
 
   Composition out{rect, Image8(rect.width, rect.height, 4), ImageF(rect.width, rect.height, 1), has_mask};
   for (std::size_t i = 0; i < n; ++i) {

@@ -46,6 +46,7 @@ TilePtr TiledImage::tile(TileKey key) const {
 }
 
 void TiledImage::set_tile(TileKey key, TilePtr tile) {
+  bounds_cache_.reset();
   if (!tile) {
     tiles_.erase(key);
     return;
@@ -55,6 +56,7 @@ void TiledImage::set_tile(TileKey key, TilePtr tile) {
 }
 
 Tile& TiledImage::writable_tile(TileKey key) {
+  bounds_cache_.reset();
   auto& slot = tiles_[key];
   if (!slot) {
     slot = std::make_shared<Tile>(channels_);
@@ -145,6 +147,7 @@ void TiledImage::fill(const Rect& r, std::span<const std::uint8_t> value) {
 }
 
 void TiledImage::clear(const Rect& r) {
+  bounds_cache_.reset();
   for_each_tile_span(r, [&](TileKey key, const Rect& span) {
     if (!tiles_.contains(key)) return;
     if (span == tile_rect(key)) {
@@ -162,6 +165,11 @@ void TiledImage::clear(const Rect& r) {
 }
 
 Rect TiledImage::bounds() const {
+  if (!bounds_cache_) bounds_cache_ = scan_bounds();
+  return *bounds_cache_;
+}
+
+Rect TiledImage::scan_bounds() const {
   Rect out;
   for (const auto& [key, tile] : tiles_) {
     int x0 = tile_size, y0 = tile_size, x1 = -1, y1 = -1;

@@ -143,7 +143,7 @@ doc::Image8 read_image(const std::filesystem::path& path, const ReadOptions& opt
   return decode_image(bytes, path.string(), options);
 }
 
-std::vector<std::uint8_t> encode_png(const doc::Image8& image, const std::vector<TextChunk>& text) {
+std::vector<std::uint8_t> encode_png(const doc::Image8& image, const std::vector<TextChunk>& text, PngCompression compression) {
   if (image.width <= 0 || image.height <= 0) {
     throw doc::Error(doc::ErrorCode::InvalidArgument, "PNG encode: image is " + std::to_string(image.width) + "x" +
                                                           std::to_string(image.height) + ", expected a non-empty image");
@@ -193,6 +193,10 @@ std::vector<std::uint8_t> encode_png(const doc::Image8& image, const std::vector
   std::unique_ptr<spng_ctx, SpngFree> ctx(spng_ctx_new(SPNG_CTX_ENCODER));
   if (!ctx) throw doc::Error(doc::ErrorCode::Runtime, "libspng: cannot create an encoder");
   check_spng(spng_set_option(ctx.get(), SPNG_ENCODE_TO_BUFFER, 1), "set option");
+  if (compression == PngCompression::Fast) {
+    check_spng(spng_set_option(ctx.get(), SPNG_IMG_COMPRESSION_LEVEL, 1), "set compression level");
+    check_spng(spng_set_option(ctx.get(), SPNG_FILTER_CHOICE, SPNG_FILTER_CHOICE_SUB), "set filter");
+  }
   spng_ihdr ihdr{};
   ihdr.width = static_cast<std::uint32_t>(image.width);
   ihdr.height = static_cast<std::uint32_t>(image.height);

@@ -6,6 +6,7 @@
 
 #include "detail.h"
 #include "openraster_detail.h"
+#include "parallel.h"
 #include "strata/io/openraster.h"
 #include "strata/io/png_text.h"
 #include "xml_lite.h"
@@ -53,10 +54,21 @@ class OraReader {
     std::vector<PendingLayer> pending;
     collect(stack, GroupState{}, pending);
     check_entry_sizes(pending);
+    // Entries are read and checked against the limits in order (libzip is single-threaded), the
+    // PNGs decoded in parallel.
+    std::vector<std::vector<std::uint8_t>> blobs;
+    blobs.reserve(pending.size());
     for (auto& p : pending) {
-      p.layer.pixels = read_png(p.src, "layer " + show(p.layer.name));
-      out.layers.push_back(std::move(p.layer));
+      auto e = zip_.find(p.src);
+      if (!e) detail::corrupt(where(p.src), "entry missing");
+      blobs.push_back(read_entry(p.src, *e));
+      check_png(p.src, blobs.back(), "layer " + show(p.layer.name));
     }
+    detail::parallel_for(pending.size(), [&](std::size_t i) {
+      pending[i].layer.pixels = decode_checked(pending[i].src, blobs[i]);
+      std::vector<std::uint8_t>().swap(blobs[i]);
+    });
+    for (auto& p : pending) out.layers.push_back(std::move(p.layer));
     read_merged(out);
     if (auto json = zip_.find(detail::kStrataJsonEntry)) {
       auto bytes = read_entry(detail::kStrataJsonEntry, *json);
@@ -231,16 +243,27 @@ class OraReader {
   }
 
   doc::Image8 decode_rgba(const std::string& entry, const std::vector<std::uint8_t>& bytes, const std::string& what) {
+    check_png(entry, bytes, what);
+    return decode_checked(entry, bytes);
+  }
+
+  // Format and size checks, counting the decoded size against the limits (sequential: mutates used_).
+  void check_png(const std::string& entry, const std::vector<std::uint8_t>& bytes, const std::string& what) {
     const std::string at = where(entry);
     const ImageHeader h = probe_image_header(bytes, at);
     if (h.format != ImageFormat::PNG) detail::corrupt(at, what + ": expected a PNG, found " + std::string(to_string(h.format)));
-    ReadOptions options;
-    options.max_width = options.max_height = limits_.max_side;
-    options.max_pixels = limits_.max_layer_pixels;
     const auto pixels = static_cast<std::uint64_t>(h.width) * static_cast<std::uint64_t>(h.height);
     if (h.width <= limits_.max_side && h.height <= limits_.max_side && pixels <= limits_.max_layer_pixels) {
       take(pixels * 4, entry, "decoded RGBA image");
     }
+  }
+
+  // Decodes a checked PNG to RGBA (thread-safe: reads only limits_ and name_).
+  doc::Image8 decode_checked(const std::string& entry, const std::vector<std::uint8_t>& bytes) const {
+    const std::string at = where(entry);
+    ReadOptions options;
+    options.max_width = options.max_height = limits_.max_side;
+    options.max_pixels = limits_.max_layer_pixels;
     doc::Image8 img = decode_image(bytes, at, options);  // TooLarge from the header when over the limits
     if (img.channels == 4) return img;
     doc::Image8 rgba(img.width, img.height, 4);

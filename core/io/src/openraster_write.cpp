@@ -10,6 +10,7 @@
 
 #include "detail.h"
 #include "openraster_detail.h"
+#include "parallel.h"
 #include "strata/io/openraster.h"
 #include "xml_lite.h"
 #include "zip_archive.h"
@@ -191,12 +192,16 @@ std::vector<std::uint8_t> encode_ora(const OraStack& stack) {
     zip.add("mimetype", std::vector<std::uint8_t>(mime.begin(), mime.end()), true);
     const std::string xml = stack_xml(stack);
     zip.add("stack.xml", std::vector<std::uint8_t>(xml.begin(), xml.end()), false);
-    for (std::size_t i = 0; i < stack.layers.size(); ++i) {
+    // Layers are encoded in parallel with fast PNG settings (a project is saved often; GIMP and
+    // Krita re-compress on their own saves).
+    std::vector<std::vector<std::uint8_t>> encoded(stack.layers.size());
+    detail::parallel_for(stack.layers.size(), [&](std::size_t i) {
       const doc::Image8& pixels = stack.layers[i].pixels;
-      zip.add(detail::layer_entry(i), encode_png(pixels.channels == 4 ? pixels : to_rgba(pixels)), true);
-    }
+      encoded[i] = encode_png(pixels.channels == 4 ? pixels : to_rgba(pixels), {}, PngCompression::Fast);
+    });
+    for (std::size_t i = 0; i < encoded.size(); ++i) zip.add(detail::layer_entry(i), std::move(encoded[i]), true);
     const doc::Image8 merged = stack.merged.empty() ? detail::composite_layers(stack) : to_rgba(stack.merged);
-    zip.add("mergedimage.png", encode_png(merged), true);
+    zip.add("mergedimage.png", encode_png(merged, {}, PngCompression::Fast), true);
     zip.add("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)), true);
     if (!stack.strata_json.empty()) {
       zip.add(std::string(detail::kStrataJsonEntry),

@@ -15,6 +15,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -61,7 +62,10 @@ class TiledImage {
   // Sets every pixel of `r` to `value` (channels() bytes).
   void fill(const Rect& r, std::span<const std::uint8_t> value);
   void clear(const Rect& r);  // sets `r` transparent
-  void clear() { tiles_.clear(); }
+  void clear() {
+    tiles_.clear();
+    bounds_cache_.reset();
+  }
 
   // Tile-level access, for commands that store before/after tiles.
   const std::map<TileKey, TilePtr>& tiles() const { return tiles_; }
@@ -76,9 +80,13 @@ class TiledImage {
  private:
   Tile& writable_tile(TileKey key);  // clones a shared tile, creates a missing one
   void drop_if_transparent(TileKey key);
+  Rect scan_bounds() const;
 
   int channels_;
   std::map<TileKey, TilePtr> tiles_;
+  // bounds() scans every pixel; cached until the next change (not thread-safe: a TiledImage, like
+  // its Document, belongs to one thread; copies have their own cache).
+  mutable std::optional<Rect> bounds_cache_;
 };
 
 // Floor division helpers mapping pixels to tiles (correct for negative coordinates).

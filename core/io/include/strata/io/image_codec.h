@@ -58,7 +58,11 @@ doc::Image8 decode_image(std::span<const std::uint8_t> bytes, std::string_view n
 // are printable Latin-1, iTXt otherwise; entries with an empty value are omitted).
 // Throws InvalidArgument for an empty image, a channel count other than 1/3/4, or a key that is
 // not a valid PNG keyword (1-79 printable Latin-1 characters, no leading/trailing/double spaces).
-std::vector<std::uint8_t> encode_png(const doc::Image8& image, const std::vector<TextChunk>& text = {});
+// Fast: zlib level 1 with the "sub" filter — several times faster for large images, files ~10-30 %
+// larger (project layers); Default: libspng's defaults (adaptive filters, level 6).
+enum class PngCompression { Default, Fast };
+std::vector<std::uint8_t> encode_png(const doc::Image8& image, const std::vector<TextChunk>& text = {},
+                                     PngCompression compression = PngCompression::Default);
 
 // encode_png, then write_file_atomic.
 void write_png(const std::filesystem::path& path, const doc::Image8& image,

@@ -1,0 +1,119 @@
+// strata-bench-doc — document-side figures of docs/PERFORMANCE.md (torch-free):
+//   compose of L layers of S² pixels into a B² bbox (median of runs), and saving / opening an
+//   L-layer project of P² layers, with peak RSS against the layers' pixel size.
+//   strata-bench-doc [--layers 20] [--layer-size 2048] [--bbox 1024] [--project-size 4096] [--runs 5] [--dir /tmp]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "strata/doc/commands.h"
+#include "strata/doc/compose.h"
+#include "strata/io/project.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+double rss_mib(const char* key) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + std::char_traits<char>::length(key)) / 1024.0;
+  }
+  return 0.0;
+}
+
+// A layer with smooth content (gradients plus a soft disc) and a transparent border, offset per layer.
+strata::doc::Image8 layer_pixels(int size, int i) {
+  strata::doc::Image8 im(size, size, 4);
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      auto* p = &im.pixels[(static_cast<std::size_t>(y) * size + x) * 4];
+      p[0] = static_cast<std::uint8_t>((x * 255 / size + i * 13) & 255);
+      p[1] = static_cast<std::uint8_t>((y * 255 / size + i * 29) & 255);
+      p[2] = static_cast<std::uint8_t>(((x + y) * 127 / size + i * 7) & 255);
+      const int dx = x - size / 2, dy = y - size / 2;
+      const bool inside = dx * dx + dy * dy < size * size / 5;
+      p[3] = inside ? 255 : (x % 64 < 32 ? 128 : 0);
+    }
+  }
+  return im;
+}
+
+strata::doc::Document make_document(int layers, int size) {
+  strata::doc::Document d;
+  strata::doc::History h(d);
+  for (int i = 0; i < layers; ++i) {
+    const auto id = h.push(strata::doc::AddLayer::raster("layer " + std::to_string(i), layer_pixels(size, i), i * 16 - size / 4, i * 8 - size / 4)).id();
+    h.push(strata::doc::set_strength(id, 0.05f * static_cast<float>(i % 20)));
+  }
+  const auto m = h.push(strata::doc::AddLayer::mask("mask")).id();
+  h.push(strata::doc::fill_mask(d, m, {100, 100, 300, 200}, 200));
+  return d;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int layers = 20, layer_size = 2048, bbox = 1024, project_size = 4096, runs = 5;
+  std::filesystem::path dir = std::filesystem::temp_directory_path();
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i];
+    const int v = std::atoi(argv[i + 1]);
+    if (k == "--layers") layers = v;
+    else if (k == "--layer-size") layer_size = v;
+    else if (k == "--bbox") bbox = v;
+    else if (k == "--project-size") project_size = v;
+    else if (k == "--runs") runs = v;
+    else if (k == "--dir") dir = argv[i + 1];
+  }
+  {
+    auto d = make_document(layers, layer_size);
+    d.set_bbox({64, 64, bbox, bbox});
+    std::vector<double> t;
+    for (int r = 0; r < runs; ++r) {
+      const auto t0 = Clock::now();
+      const auto c = strata::doc::compose(d);
+      t.push_back(since(t0));
+      if (c.rgba.width != bbox) return 1;
+    }
+    std::printf("compose   %d layers of %d² into a %d² bbox: median %.1f ms (%d runs)\n", layers, layer_size, bbox,
+                1000 * median(t), runs);
+  }
+  {
+    const double base = rss_mib("VmRSS:");
+    strata::io::Project p;
+    p.document = make_document(layers, project_size);
+    p.document.set_bbox({0, 0, 1024, 1024});
+    const double pixels_mib = static_cast<double>(layers) * project_size * project_size * 4 / (1024.0 * 1024.0);
+    const auto path = dir / "strata-bench.ora";
+    std::vector<double> save, open;
+    for (int r = 0; r < std::max(1, runs / 2); ++r) {
+      auto t0 = Clock::now();
+      strata::io::save_project(path, p);
+      save.push_back(since(t0));
+      t0 = Clock::now();
+      const auto q = strata::io::load_project(path);
+      open.push_back(since(t0));
+      if (q.document.layer_count() != p.document.layer_count()) return 1;
+    }
+    std::printf("project   %d layers of %d² (%.0f MiB of pixels, file %.0f MiB): save median %.2f s, open median %.2f s\n",
+                layers, project_size, pixels_mib, std::filesystem::file_size(path) / (1024.0 * 1024.0), median(save),
+                median(open));
+    std::printf("memory    peak RSS %.0f MiB over a base of %.0f MiB: %.2f × the pixels\n", rss_mib("VmHWM:"), base,
+                (rss_mib("VmHWM:") - base) / pixels_mib);
+    std::filesystem::remove(path);
+  }
+  return 0;
+}

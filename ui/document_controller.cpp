@@ -1,0 +1,189 @@
+#include "document_controller.h"
+
+#include "strata/doc/diff.h"
+#include "strata/doc/error.h"
+#include "undo_command.h"
+
+namespace strata::ui {
+
+namespace {
+
+// The DocUndoCommands of one top-level undo step (itself, or a macro's children).
+std::vector<DocUndoCommand*> stepParts(const QUndoCommand* step) {
+  std::vector<DocUndoCommand*> parts;
+  if (auto* d = dynamic_cast<const DocUndoCommand*>(step)) {
+    parts.push_back(const_cast<DocUndoCommand*>(d));
+    return parts;
+  }
+  for (int i = 0; i < step->childCount(); ++i) {
+    if (auto* d = dynamic_cast<const DocUndoCommand*>(step->child(i))) parts.push_back(const_cast<DocUndoCommand*>(d));
+  }
+  return parts;
+}
+
+}  // namespace
+
+DocumentController::DocumentController(QObject* parent) : QObject(parent) {
+  m_undo.setUndoLimit(0);
+  connect(&m_undo, &QUndoStack::cleanChanged, this, [this] { Q_EMIT modifiedChanged(isModified()); });
+  connect(&m_undo, &QUndoStack::indexChanged, this, [this] { ++m_revision; });
+}
+
+DocumentController::~DocumentController() {
+  m_replaying = true;  // the stack's destructor must not touch the document
+  m_undo.clear();
+}
+
+bool DocumentController::push(std::unique_ptr<doc::Command> command, int mergeKey) {
+  if (!command) return false;
+  m_lastApplyOk = true;
+  m_undo.push(new DocUndoCommand(this, std::move(command), mergeKey));  // dropped when it failed
+  trimHistory();
+  return m_lastApplyOk;
+}
+
+bool DocumentController::applyCommand(doc::Command& command) {
+  try {
+    command.apply(m_doc);
+  } catch (const doc::Error& e) {
+    m_lastApplyOk = false;
+    reportError(QString::fromStdString(e.what()));
+    return false;
+  }
+  m_lastApplyOk = true;
+  announce();
+  return true;
+}
+
+void DocumentController::revertCommand(doc::Command& command) {
+  command.revert(m_doc);
+  announce();
+}
+
+void DocumentController::announce() {
+  const doc::DocumentChange change = doc::diff(m_shown, m_doc);
+  m_shown = m_doc;
+  if (m_current && !m_doc.contains(m_current)) {
+    m_current = m_doc.layer_count() > 0 ? m_doc.layers().back().id : doc::LayerId{};
+    Q_EMIT currentLayerChanged(m_current.value);
+  }
+  if (!change.dirty.empty()) {
+    QVector<QRect> areas;
+    areas.reserve(static_cast<qsizetype>(change.dirty.size()));
+    for (const doc::Rect& r : change.dirty) areas.push_back({r.x, r.y, r.width, r.height});
+    Q_EMIT areasChanged(areas);
+  }
+  if (change.layers) Q_EMIT layersChanged();
+  if (change.bbox) Q_EMIT bboxChanged();
+}
+
+void DocumentController::reset(io::Project project, const QString& filePath) {
+  m_replaying = true;
+  m_undo.clear();
+  m_replaying = false;
+  m_doc = std::move(project.document);
+  m_shown = m_doc;
+  m_settings = std::move(project.settings);
+  m_templateName = std::move(project.template_name);
+  m_staging = std::move(project.staging);
+  m_filePath = filePath;
+  m_settingsModified = false;
+  m_undo.setClean();
+  ++m_revision;
+  m_current = m_doc.layer_count() > 0 ? m_doc.layers().back().id : doc::LayerId{};
+  Q_EMIT documentReset();
+  Q_EMIT layersChanged();
+  Q_EMIT bboxChanged();
+  Q_EMIT currentLayerChanged(m_current.value);
+  Q_EMIT settingsChanged();
+  Q_EMIT modifiedChanged(false);
+}
+
+io::Project DocumentController::project() const {
+  io::Project p;
+  p.document = m_doc;
+  p.settings = m_settings;
+  p.template_name = m_templateName;
+  p.staging = m_staging;
+  return p;
+}
+
+void DocumentController::setSettings(const io::GenerationInfo& settings) {
+  m_settings = settings;
+  m_settingsModified = true;
+  ++m_revision;
+  Q_EMIT settingsChanged();
+  Q_EMIT modifiedChanged(true);
+}
+
+void DocumentController::markSaved(const QString& filePath) {
+  m_filePath = filePath;
+  m_settingsModified = false;
+  m_undo.setClean();
+  Q_EMIT modifiedChanged(false);
+}
+
+void DocumentController::markModified() {
+  m_settingsModified = true;
+  Q_EMIT modifiedChanged(true);
+}
+
+void DocumentController::setCurrentLayer(doc::LayerId id) {
+  if (id && !m_doc.contains(id)) return;
+  if (id == m_current) return;
+  m_current = id;
+  Q_EMIT currentLayerChanged(id.value);
+}
+
+void DocumentController::reportError(const QString& message) { Q_EMIT errorReported(message); }
+void DocumentController::reportInfo(const QString& message) { Q_EMIT infoReported(message); }
+
+void DocumentController::setUndoByteBudget(std::size_t bytes) {
+  m_byteBudget = bytes;
+  trimHistory();
+}
+
+std::size_t DocumentController::undoByteSize() const {
+  std::size_t n = 0;
+  for (int i = 0; i < m_undo.count(); ++i) {
+    for (const DocUndoCommand* part : stepParts(m_undo.command(i))) n += part->byteSize();
+  }
+  return n;
+}
+
+void DocumentController::trimHistory() {
+  // QUndoStack cannot drop its oldest steps, so the stack is rebuilt without them (only at the
+  // top of the stack, outside a macro, right after a push: there is nothing to redo then).
+  if (m_undo.index() != m_undo.count() || m_undo.count() < 2) return;
+  std::size_t total = undoByteSize();
+  if (total <= m_byteBudget) return;
+  int drop = 0;
+  while (total > m_byteBudget && drop < m_undo.count() - 1) {
+    for (const DocUndoCommand* part : stepParts(m_undo.command(drop))) total -= part->byteSize();
+    ++drop;
+  }
+  struct Step {
+    std::vector<std::unique_ptr<doc::Command>> commands;
+    QString text;
+  };
+  std::vector<Step> kept;
+  for (int i = drop; i < m_undo.count(); ++i) {
+    Step step{{}, m_undo.text(i)};
+    for (DocUndoCommand* part : stepParts(m_undo.command(i))) {
+      for (auto& c : part->takeCommands()) step.commands.push_back(std::move(c));
+    }
+    kept.push_back(std::move(step));
+  }
+  const bool wasClean = m_undo.isClean();
+  m_replaying = true;
+  m_undo.clear();
+  for (Step& s : kept) m_undo.push(new DocUndoCommand(this, std::move(s.commands), s.text));
+  m_replaying = false;
+  if (wasClean) {
+    m_undo.setClean();
+  } else {
+    m_undo.resetClean();
+  }
+}
+
+}  // namespace strata::ui

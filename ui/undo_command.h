@@ -1,0 +1,42 @@
+// undo_command.h — a QUndoCommand wrapping doc::Commands (Pencil2D undoredocommand.h pattern).
+//
+// redo() applies the commands through the DocumentController, undo() reverts them in reverse
+// order. A command that fails on its first redo (a locked layer, a layer deleted meanwhile) makes
+// itself obsolete, so QUndoStack::push drops it; the error goes to the controller's error channel.
+// Consecutive commands with the same non-zero merge key (one slider drag) merge into one step.
+// Owned by the QUndoStack; UI thread only.
+#pragma once
+
+#include <QUndoCommand>
+#include <memory>
+#include <vector>
+
+#include "strata/doc/command.h"
+
+namespace strata::ui {
+
+class DocumentController;
+
+class DocUndoCommand : public QUndoCommand {
+ public:
+  DocUndoCommand(DocumentController* controller, std::unique_ptr<doc::Command> command, int mergeKey = 0);
+  // A step that already happened (stack rebuilds): keeps the commands' grouping and text.
+  DocUndoCommand(DocumentController* controller, std::vector<std::unique_ptr<doc::Command>> commands, const QString& text);
+
+  void redo() override;
+  void undo() override;
+  int id() const override { return m_mergeKey != 0 ? 0x5354 : -1; }
+  bool mergeWith(const QUndoCommand* other) override;
+
+  std::size_t byteSize() const;
+  // Moves the doc::Commands out (used when the controller rebuilds its stack to trim memory).
+  std::vector<std::unique_ptr<doc::Command>> takeCommands() { return std::move(m_commands); }
+  int mergeKey() const { return m_mergeKey; }
+
+ private:
+  DocumentController* m_controller;
+  std::vector<std::unique_ptr<doc::Command>> m_commands;
+  int m_mergeKey;
+};
+
+}  // namespace strata::ui
