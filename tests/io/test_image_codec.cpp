@@ -202,3 +202,9 @@ TEST_CASE("encode_png refuses images it cannot represent", "[io][codec]") {
   short_buffer.pixels.resize(10);
   REQUIRE_STRATA_ERROR(encode_png(short_buffer), ErrorCode::InvalidArgument, "expected 48");
 }
+
+TEST_CASE("A TIFF signature without a header is CorruptFile, not a read past the end", "[io][codec][corrupt]") {
+  // Found by fuzz_png_text: the 4 bytes "II*\0" made the TIFF probe read bytes 4..7.
+  const std::vector<std::uint8_t> bytes{'I', 'I', '*', 0};
+  REQUIRE_STRATA_ERROR(probe_image_header(bytes, "tiny.tiff"), ErrorCode::CorruptFile, "TIFF header truncated");
+}

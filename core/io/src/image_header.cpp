@@ -61,6 +61,7 @@ ImageHeader bmp_header(Bytes b, std::string_view name) {
 }
 
 ImageHeader tiff_header(Bytes b, std::string_view name) {
+  if (b.size() < 8) corrupt(name, "TIFF header truncated: " + std::to_string(b.size()) + " bytes, expected at least 8");
   const bool big_endian = b[0] == 'M';
   auto u16 = [&](std::size_t at) -> std::uint64_t { return big_endian ? be16(b, at) : le16(b, at); };
   auto u32 = [&](std::size_t at) -> std::uint64_t { return big_endian ? be32(b, at) : le32(b, at); };
