@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_support.h"
 #include "strata/doc/commands.h"
 #include "strata/doc/compose.h"
 #include "strata/io/project.h"
@@ -20,19 +21,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0.0 : v[v.size() / 2];
-}
 
-double rss_mib(const char* key) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(key, 0) == 0) return std::atof(line.c_str() + std::char_traits<char>::length(key)) / 1024.0;
-  }
-  return 0.0;
-}
 
 // A layer with smooth content (gradients plus a soft disc) and a transparent border, offset per layer.
 strata::doc::Image8 layer_pixels(int size, int i) {
@@ -89,10 +78,10 @@ int main(int argc, char** argv) {
       if (c.rgba.width != bbox) return 1;
     }
     std::printf("compose   %d layers of %d² into a %d² bbox: median %.1f ms (%d runs)\n", layers, layer_size, bbox,
-                1000 * median(t), runs);
+                1000 * strata::bench::median(t), runs);
   }
   {
-    const double base = rss_mib("VmRSS:");
+    const double base = strata::bench::rss_mib();
     strata::io::Project p;
     p.document = make_document(layers, project_size);
     p.document.set_bbox({0, 0, 1024, 1024});
@@ -109,10 +98,10 @@ int main(int argc, char** argv) {
       if (q.document.layer_count() != p.document.layer_count()) return 1;
     }
     std::printf("project   %d layers of %d² (%.0f MiB of pixels, file %.0f MiB): save median %.2f s, open median %.2f s\n",
-                layers, project_size, pixels_mib, std::filesystem::file_size(path) / (1024.0 * 1024.0), median(save),
-                median(open));
-    std::printf("memory    peak RSS %.0f MiB over a base of %.0f MiB: %.2f × the pixels\n", rss_mib("VmHWM:"), base,
-                (rss_mib("VmHWM:") - base) / pixels_mib);
+                layers, project_size, pixels_mib, std::filesystem::file_size(path) / (1024.0 * 1024.0), strata::bench::median(save),
+                strata::bench::median(open));
+    std::printf("memory    peak RSS %.0f MiB over a base of %.0f MiB: %.2f × the pixels\n", strata::bench::peak_rss_mib(), base,
+                (strata::bench::peak_rss_mib() - base) / pixels_mib);
     std::filesystem::remove(path);
   }
   return 0;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "../bench_support.h"
 #include "commands.h"
 #include "strata/diffusion/pipeline.h"
 
@@ -12,25 +13,10 @@ namespace strata::cli {
 
 namespace {
 
-double peak_rss_mib() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
-      std::istringstream ss(line.substr(6));
-      double kib = 0;
-      ss >> kib;
-      return kib / 1024.0;
-    }
-  }
-  return 0.0;
-}
+using bench::median;
+using bench::peak_rss_mib;
 
-double median(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-}
+
 
 struct BenchArgs {
   diffusion::PipelineOptions pipe;

@@ -2,6 +2,8 @@
 // Not installed; every function is reentrant.
 #pragma once
 
+#include "strata/doc/utf8.h"
+
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -76,6 +78,6 @@ std::string comfy_sampler_id(std::string_view name);
 
 // Text encodings.
 std::optional<std::string> utf8_to_latin1(std::string_view utf8);  // nullopt if not representable
-void append_utf8(std::string& out, std::uint32_t code_point);
+inline void append_utf8(std::string& out, std::uint32_t code_point) { doc::append_utf8(out, static_cast<char32_t>(code_point)); }
 
 }  // namespace strata::io::detail

@@ -5,6 +5,8 @@
 // unicodedata, see unicode.cpp). Pure functions over immutable tables: safe from any thread.
 #pragma once
 
+#include "strata/doc/utf8.h"
+
 #include <string>
 #include <string_view>
 
@@ -26,7 +28,7 @@ int decimal_value(char32_t c);
 std::u32string decode_utf8_lossy(std::string_view bytes);
 
 // Appends the UTF-8 encoding of `c` (a valid scalar value: decode_utf8_lossy only yields those).
-void append_utf8(std::string& out, char32_t c);
-std::string encode_utf8(std::u32string_view text);
+using doc::append_utf8;
+using doc::encode_utf8;
 
 }  // namespace strata::diffusion::prompt_detail

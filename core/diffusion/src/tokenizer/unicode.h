@@ -6,6 +6,8 @@
 // because the reference tokenizer runs on exactly those. Pure functions: thread-safe.
 #pragma once
 
+#include "strata/doc/utf8.h"
+
 #include <string>
 #include <string_view>
 
@@ -19,8 +21,8 @@ constexpr char32_t kReplacement = 0xFFFD;
 std::u32string decode_utf8(std::string_view bytes);
 // Strict decoding: false on any invalid sequence (out is then unspecified).
 bool decode_utf8_strict(std::string_view bytes, std::u32string& out);
-void append_utf8(std::string& out, char32_t cp);
-std::string encode_utf8(std::u32string_view text);
+using doc::append_utf8;
+using doc::encode_utf8;
 
 bool is_letter(char32_t cp);  // general category L*
 bool is_number(char32_t cp);  // general category N*
