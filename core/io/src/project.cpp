@@ -199,7 +199,9 @@ Project from_ora(const OraStack& s, const std::string& name) {
 void save_project(const std::filesystem::path& path, const Project& project) { write_ora(path, to_ora(project)); }
 
 Project load_project(const std::filesystem::path& path, const ReadLimits& limits) {
-  return from_ora(read_ora(path, limits), path.filename().string());
+  ReadLimits l = limits;
+  l.load_merged = false;  // the document is rebuilt from its layers; the composite is for other programs
+  return from_ora(read_ora(path, l), path.filename().string());
 }
 
 }  // namespace strata::io
