@@ -154,6 +154,14 @@ void CanvasView::paintEvent(QPaintEvent* event) {
     }
   }
 
+  if (!m_overlay.isNull() && !m_overlayRect.isEmpty()) {
+    const QRectF target(docToWidget(QPointF(m_overlayRect.left(), m_overlayRect.top())),
+                        docToWidget(QPointF(m_overlayRect.left() + m_overlayRect.width(),
+                                            m_overlayRect.top() + m_overlayRect.height())));
+    p.setRenderHint(QPainter::SmoothPixmapTransform, true);
+    p.drawImage(target, m_overlay);
+  }
+
   // Overlays.
   const QRectF frame(docToWidget(QPointF(bbox.x, bbox.y)), docToWidget(QPointF(bbox.right(), bbox.bottom())));
   drawBBox(p, frame, QSize(bbox.width, bbox.height), m_tools->tool() == ToolKind::BBox);
@@ -161,6 +169,13 @@ void CanvasView::paintEvent(QPaintEvent* event) {
   if (brushLike && m_hover.x() >= 0 && !m_spaceHeld) {
     drawBrushOutline(p, m_hover, m_tools->brush().size * 0.5 * scale());
   }
+}
+
+void CanvasView::setOverlayImage(const QImage& image, const QRect& documentRect) {
+  const QRect before = documentToWidgetRect(m_overlayRect);
+  m_overlay = image;
+  m_overlayRect = image.isNull() ? QRect() : documentRect;
+  update(before.united(documentToWidgetRect(m_overlayRect)));
 }
 
 void CanvasView::resizeEvent(QResizeEvent*) {

@@ -13,6 +13,7 @@
 // at the drop point (Shift: as an inpaint mask). UI thread only.
 #pragma once
 
+#include <QImage>
 #include <QPointF>
 #include <QWidget>
 
@@ -41,6 +42,10 @@ class CanvasView : public QWidget {
   double scale() const;  // widget pixels per document pixel
 
   bool masksVisible() const { return m_showMasks; }
+  // An image drawn over the tiles at a document rectangle (a live preview or a staged result;
+  // smoothly scaled when its size differs). A null image removes it.
+  void setOverlayImage(const QImage& image, const QRect& documentRect);
+  const QImage& overlayImage() const { return m_overlay; }
   const TileCache& tileCache() const { return m_cache; }
 
  public Q_SLOTS:
@@ -94,6 +99,8 @@ class CanvasView : public QWidget {
   bool m_tabletDown = false;
   QPointF m_lastPan;
   QPointF m_hover{-1, -1};
+  QImage m_overlay;
+  QRect m_overlayRect;
 };
 
 }  // namespace strata::ui

@@ -96,6 +96,7 @@ void DocumentController::reset(io::Project project, const QString& filePath) {
   Q_EMIT bboxChanged();
   Q_EMIT currentLayerChanged(m_current.value);
   Q_EMIT settingsChanged();
+  Q_EMIT stagingChanged();
   Q_EMIT modifiedChanged(false);
 }
 
@@ -114,6 +115,35 @@ void DocumentController::setSettings(const io::GenerationInfo& settings) {
   ++m_revision;
   Q_EMIT settingsChanged();
   Q_EMIT modifiedChanged(true);
+}
+
+void DocumentController::setTemplateName(const std::string& name) {
+  if (name == m_templateName) return;
+  m_templateName = name;
+  markModified();
+}
+
+void DocumentController::addStaged(io::StagedImage image) {
+  m_staging.push_back(std::move(image));
+  ++m_revision;
+  markModified();
+  Q_EMIT stagingChanged();
+}
+
+void DocumentController::removeStaged(int index) {
+  if (index < 0 || index >= static_cast<int>(m_staging.size())) return;
+  m_staging.erase(m_staging.begin() + index);
+  ++m_revision;
+  markModified();
+  Q_EMIT stagingChanged();
+}
+
+void DocumentController::clearStaging() {
+  if (m_staging.empty()) return;
+  m_staging.clear();
+  ++m_revision;
+  markModified();
+  Q_EMIT stagingChanged();
 }
 
 void DocumentController::markSaved(const QString& filePath) {

@@ -43,6 +43,14 @@ class DocumentController : public QObject {
 
   const io::GenerationInfo& settings() const { return m_settings; }
   void setSettings(const io::GenerationInfo& settings);  // e.g. recalled from a dropped PNG
+  const std::string& templateName() const { return m_templateName; }
+  void setTemplateName(const std::string& name);
+
+  // Generated results not yet accepted (saved with the project; not part of the undo history).
+  const std::vector<io::StagedImage>& staging() const { return m_staging; }
+  void addStaged(io::StagedImage image);
+  void removeStaged(int index);
+  void clearStaging();
 
   QString filePath() const { return m_filePath; }
   bool isModified() const { return !m_undo.isClean() || m_settingsModified; }
@@ -74,6 +82,7 @@ class DocumentController : public QObject {
   void bboxChanged();
   void currentLayerChanged(quint32 layerId);
   void settingsChanged();
+  void stagingChanged();
   void modifiedChanged(bool modified);
   void errorReported(const QString& message);
   void infoReported(const QString& message);

@@ -6,6 +6,7 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QLabel>
+#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QUndoView>
@@ -16,8 +17,12 @@
 #include "canvas_view.h"
 #include "document_controller.h"
 #include "image_import.h"
+#include "gallery_panel.h"
+#include "generation_controller.h"
 #include "layers_panel.h"
 #include "message_banner.h"
+#include "prompt_panel.h"
+#include "staging_bar.h"
 #include "project_files.h"
 #include "shortcuts_dialog.h"
 #include "strata/doc/error.h"
@@ -26,7 +31,7 @@
 
 namespace strata::ui {
 
-MainWindow::MainWindow(QWidget* parent)
+MainWindow::MainWindow(GenerationService* service, QWidget* parent)
     : QMainWindow(parent),
       m_document(new DocumentController(this)),
       m_tools(new ToolController(m_document, this)),
@@ -34,8 +39,11 @@ MainWindow::MainWindow(QWidget* parent)
       m_files(new ProjectFiles(m_document, this)),
       m_importer(new ImageImporter(m_document, this)),
       m_banner(new MessageBanner),
-      m_actions(new ActionRegistry(this)) {
+      m_actions(new ActionRegistry(this)),
+      m_service(service) {
   setObjectName(QStringLiteral("mainWindow"));
+  if (m_service && !m_service->parent()) m_service->setParent(this);
+  createGeneration();
   m_canvas->setImporter(m_importer);
   auto* centre = new QWidget;
   auto* layout = new QVBoxLayout(centre);
@@ -43,6 +51,7 @@ MainWindow::MainWindow(QWidget* parent)
   layout->setSpacing(0);
   layout->addWidget(m_banner);
   layout->addWidget(m_canvas, 1);
+  layout->addWidget(m_stagingBar);
   setCentralWidget(centre);
 
   createDocks();
@@ -65,6 +74,7 @@ MainWindow::MainWindow(QWidget* parent)
                                       .arg(fileName, QString::fromStdString(info.generator), prompt),
                                   tr("Recall parameters"), [this, info] {
                                     m_document->setSettings(info);
+                                    m_prompt->recall(info);
                                     statusBar()->showMessage(tr("Parameters recalled into the project"), 5000);
                                   });
           });
@@ -92,15 +102,23 @@ void MainWindow::createDocks() {
   historyDock->setWidget(m_undoView);
   addDockWidget(Qt::RightDockWidgetArea, historyDock);
 
-  // Reserved for the generation panel (prompt, model, Invoke); generation is a later issue.
-  auto* placeholder = new QLabel(tr("Generation panel\n(prompt, model and Invoke arrive with the generation issue)"));
-  placeholder->setAlignment(Qt::AlignCenter);
-  placeholder->setWordWrap(true);
-  placeholder->setMinimumWidth(220);
+  auto* scroll = new QScrollArea;
+  scroll->setWidget(m_prompt);
+  scroll->setWidgetResizable(true);
+  scroll->setFrameShape(QFrame::NoFrame);
+  scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  scroll->setMinimumWidth(300);
   m_generationDock = new QDockWidget(tr("Generation"), this);
   m_generationDock->setObjectName(QStringLiteral("generationDock"));
-  m_generationDock->setWidget(placeholder);
+  m_generationDock->setWidget(scroll);
   addDockWidget(Qt::LeftDockWidgetArea, m_generationDock);
+
+  auto* galleryDock = new QDockWidget(tr("Gallery"), this);
+  galleryDock->setObjectName(QStringLiteral("galleryDock"));
+  galleryDock->setWidget(m_gallery);
+  addDockWidget(Qt::RightDockWidgetArea, galleryDock);
+  tabifyDockWidget(historyDock, galleryDock);
+  historyDock->raise();
 }
 
 void MainWindow::createStatusBar() {

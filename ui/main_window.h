@@ -16,6 +16,14 @@ namespace strata::ui {
 
 class ActionRegistry;
 class CanvasView;
+class GalleryPanel;
+class GenerationController;
+class GenerationService;
+class PromptPanel;
+class SettingsDialog;
+class StagingBar;
+class TemplateDialog;
+class TemplateStore;
 class DocumentController;
 class ImageImporter;
 class LayersPanel;
@@ -27,7 +35,9 @@ class ToolController;
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  explicit MainWindow(QWidget* parent = nullptr);
+  // service: the generation backend (a WorkerGenerationService in the app, a fake in tests); the
+  // window takes ownership when it has no parent. nullptr: generation is unavailable.
+  explicit MainWindow(GenerationService* service = nullptr, QWidget* parent = nullptr);
   ~MainWindow() override;
 
   DocumentController* document() const { return m_document; }
@@ -39,6 +49,16 @@ class MainWindow : public QMainWindow {
   MessageBanner* banner() const { return m_banner; }
   ActionRegistry* actions() const { return m_actions; }
   QDockWidget* generationDock() const { return m_generationDock; }
+  GenerationController* generation() const { return m_generation; }
+  PromptPanel* promptPanel() const { return m_prompt; }
+  StagingBar* stagingBar() const { return m_stagingBar; }
+  GalleryPanel* gallery() const { return m_gallery; }
+  TemplateStore* templates() const { return m_templates; }
+  TemplateDialog* templateDialog();  // created on first use
+  void showSettings();
+
+  // At start-up: apply the stored settings, scan the models folder and load the last model.
+  void startGeneration();
 
   // At start-up: when the last session left an autosave, offer to restore it (banner).
   void offerAutosaveRestore();
@@ -52,6 +72,8 @@ class MainWindow : public QMainWindow {
   void createActions();  // main_window_actions.cpp
   void createMenus();    // main_window_actions.cpp
   void createDocks();
+  void createGeneration();  // main_window_generation.cpp
+  void createGenerationActions();  // main_window_generation.cpp
   void createStatusBar();
   void updateTitle();
   void updateRecentMenu();
@@ -67,6 +89,14 @@ class MainWindow : public QMainWindow {
   MessageBanner* m_banner;
   ActionRegistry* m_actions;
   QDockWidget* m_generationDock = nullptr;
+  GenerationService* m_service;
+  GenerationController* m_generation = nullptr;
+  TemplateStore* m_templates = nullptr;
+  PromptPanel* m_prompt = nullptr;
+  StagingBar* m_stagingBar = nullptr;
+  GalleryPanel* m_gallery = nullptr;
+  TemplateDialog* m_templateDialog = nullptr;
+  SettingsDialog* m_settingsDialog = nullptr;
   QUndoView* m_undoView = nullptr;
   QMenu* m_recentMenu = nullptr;
   ShortcutsDialog* m_shortcuts = nullptr;

@@ -8,6 +8,7 @@
 
 #include "action_registry.h"
 #include "canvas_view.h"
+#include "generation_controller.h"
 #include "document_controller.h"
 #include "layers_panel.h"
 #include "main_window.h"
@@ -48,8 +49,11 @@ void MainWindow::createActions() {
   redo->setEnabled(false);
   connect(a.add(QStringLiteral("edit.paste"), tr("&Paste image"), QKeySequence::Paste, edit), &QAction::triggered, this,
           &MainWindow::paste);
-  connect(a.add(QStringLiteral("edit.cancel"), tr("Cancel stroke"), QKeySequence(Qt::Key_Escape), edit),
-          &QAction::triggered, m_tools, &ToolController::cancel);
+  connect(a.add(QStringLiteral("edit.cancel"), tr("Cancel stroke / generation"), QKeySequence(Qt::Key_Escape), edit),
+          &QAction::triggered, this, [this] {
+            if (m_generation->isBusy()) m_generation->cancel();
+            m_tools->cancel();
+          });
 
   connect(a.add(QStringLiteral("view.zoomIn"), tr("Zoom &in"), QKeySequence(QStringLiteral("Ctrl+=")), view),
           &QAction::triggered, m_canvas, &CanvasView::zoomIn);
@@ -108,9 +112,7 @@ void MainWindow::createActions() {
   connect(a.add(QStringLiteral("layer.scale"), tr("Scale layer…"), QKeySequence(QStringLiteral("Ctrl+T")), layer),
           &QAction::triggered, this, &MainWindow::scaleCurrentLayerWithDialog);
 
-  QAction* invoke = a.add(QStringLiteral("gen.invoke"), tr("Invoke"), QKeySequence(QStringLiteral("Ctrl+Return")), gen);
-  invoke->setEnabled(false);  // generation arrives with a later issue
-  invoke->setToolTip(tr("Generation is not available yet"));
+  createGenerationActions();
   connect(a.add(QStringLiteral("help.shortcuts"), tr("&Keyboard shortcuts"), QKeySequence(QStringLiteral("F1")), help),
           &QAction::triggered, this, &MainWindow::showShortcuts);
   for (const QString& id : a.ids()) addAction(a.action(id));  // shortcuts work with menus hidden too
@@ -133,14 +135,15 @@ void MainWindow::createMenus() {
   fill(file, {"file.save", "file.saveAs", "-", "file.exportBBox", "file.exportCanvas", "-", "file.quit"});
   connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::updateRecentMenu);
   updateRecentMenu();
-  fill(menuBar()->addMenu(tr("&Edit")), {"edit.undo", "edit.redo", "-", "edit.paste", "edit.cancel"});
+  fill(menuBar()->addMenu(tr("&Edit")), {"edit.undo", "edit.redo", "-", "edit.paste", "edit.cancel", "-", "app.settings"});
   fill(menuBar()->addMenu(tr("&View")), {"view.zoomIn", "view.zoomOut", "view.fit", "view.actual", "-", "view.masks"});
   fill(menuBar()->addMenu(tr("&Tools")),
        {"tool.brush", "tool.eraser", "tool.move", "tool.bbox", "tool.picker", "-", "tool.grow", "tool.shrink"});
   fill(menuBar()->addMenu(tr("&Layer")), {"layer.add", "layer.addMask", "layer.duplicate", "layer.delete", "layer.mergeDown",
                                           "-", "layer.clearMask", "layer.invertMask", "-", "layer.flipH", "layer.flipV",
                                           "layer.scale"});
-  fill(menuBar()->addMenu(tr("&Generation")), {"gen.invoke"});
+  fill(menuBar()->addMenu(tr("&Generation")), {"gen.invoke", "gen.cancel", "gen.clearQueue", "-", "gen.accept", "gen.next",
+                                               "gen.previous", "gen.discard", "-", "gen.templates"});
   fill(menuBar()->addMenu(tr("&Help")), {"help.shortcuts"});
 
   QToolBar* bar = addToolBar(tr("Tools"));

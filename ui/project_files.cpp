@@ -166,6 +166,14 @@ QString ProjectFiles::autosavePath() {
   return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/autosave.ora");
 }
 
+void ProjectFiles::setAutosaveInterval(int ms) {
+  if (ms <= 0) {
+    m_autosave.stop();
+    return;
+  }
+  m_autosave.start(ms);
+}
+
 bool ProjectFiles::autosaveNow() {
   if (m_document->revision() == m_autosavedRevision || !m_document->isModified()) return false;
   QDir().mkpath(QFileInfo(autosavePath()).absolutePath());

@@ -46,6 +46,7 @@ class ProjectFiles : public QObject {
   void clearRecentFiles();
 
   static constexpr int autosaveIntervalMs = 3 * 60 * 1000;
+  void setAutosaveInterval(int ms);  // 0 turns autosave off (Settings dialog)
   static QString autosavePath();
   bool autosaveNow();  // writes when something changed since the last autosave
   bool hasAutosave() const;

@@ -1,7 +1,10 @@
 #include "ui_test_support.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
 #include <QMouseEvent>
+#include <QTimer>
 
 #include "strata/doc/dump.h"
 #include "strata/io/image_codec.h"
@@ -47,6 +50,17 @@ void writeTestPng(const std::filesystem::path& path, int w, int h, doc::Rgba8 c)
 
 std::uint8_t coverageAt(const doc::Document& doc, doc::LayerId id, int x, int y) {
   return doc.read_region(id, {x, y, 1, 1}).pixels[0];
+}
+
+bool waitUntil(const std::function<bool()>& done, int timeoutMs) {
+  QElapsedTimer clock;
+  clock.start();
+  while (!done() && clock.elapsed() < timeoutMs) {
+    QEventLoop loop;
+    QTimer::singleShot(2, &loop, &QEventLoop::quit);
+    loop.exec();
+  }
+  return done();
 }
 
 std::string state(const doc::Document& doc) {

@@ -1,0 +1,112 @@
+#include "fake_generation_service.h"
+
+#include <QFileInfo>
+#include <QRegularExpression>
+
+namespace strata::test {
+
+FakeGenerationService::FakeGenerationService(QObject* parent) : ui::GenerationService(parent) {
+  connect(&m_timer, &QTimer::timeout, this, &FakeGenerationService::tick);
+}
+
+void FakeGenerationService::loadModel(const QString& path, const ui::EngineOptions&) {
+  Q_EMIT modelLoading(path);
+  QTimer::singleShot(1, this, [this, path] {
+    if (path.contains(QLatin1String("broken"))) {
+      Q_EMIT modelFailed(path, QStringLiteral("%1: not a safetensors file").arg(QFileInfo(path).fileName()));
+      return;
+    }
+    m_hasModel = true;
+    Q_EMIT modelLoaded({path, QFileInfo(path).fileName(), QStringLiteral("SD1 txt2img"), true, {}, 512});
+  });
+}
+
+void FakeGenerationService::inspectModels(const QStringList& paths) {
+  for (const QString& p : paths) {
+    const bool ok = !p.contains(QLatin1String("broken"));
+    Q_EMIT modelInspected({p, QFileInfo(p).fileName(), ok ? QStringLiteral("SD1 txt2img") : QString(), ok,
+                           ok ? QString() : QStringLiteral("not a model"), 512});
+  }
+}
+
+quint64 FakeGenerationService::enqueue(ui::GenerationJob job) {
+  job.id = m_nextId++;
+  const quint64 id = job.id;
+  m_queue.push_back(std::move(job));
+  if (!isBusy()) QTimer::singleShot(0, this, &FakeGenerationService::startNext);
+  Q_EMIT queueChanged(pendingCount());
+  return id;
+}
+
+void FakeGenerationService::startNext() {
+  if (isBusy() || m_queue.empty()) return;
+  m_running = std::move(m_queue.front());
+  m_queue.pop_front();
+  received.push_back(m_running);
+  m_image = m_step = 0;
+  m_cancel = false;
+  Q_EMIT jobStarted(m_running.id);
+  m_timer.start(stepMs);
+}
+
+void FakeGenerationService::tick() {
+  const quint64 id = m_running.id;
+  if (m_cancel) {
+    m_timer.stop();
+    m_running = {};
+    Q_EMIT jobFinished(id, ui::JobOutcome::Cancelled, QStringLiteral("Generation cancelled"));
+    startNext();
+    return;
+  }
+  const doc::Rect b = m_running.document.bbox();
+  const int steps = m_running.params.steps;
+  ++m_step;
+  Q_EMIT progress(id, m_image, m_step, steps, stepMs / 1000.0);
+  QImage frame(b.width / 8, b.height / 8, QImage::Format_RGB888);
+  frame.fill(QColor(30, 30 + 200 * m_step / steps, 90));
+  Q_EMIT preview(id, m_image, m_step, frame);
+  if (m_step < steps) return;
+  io::StagedImage result;
+  result.image = doc::Image8(b.width, b.height, 3);
+  for (std::size_t i = 0; i < result.image.pixels.size(); i += 3) {
+    result.image.pixels[i] = resultColor.r;
+    result.image.pixels[i + 1] = resultColor.g;
+    result.image.pixels[i + 2] = resultColor.b;
+  }
+  result.info.prompt = m_running.params.prompt.toStdString();
+  result.info.negative_prompt = m_running.params.negativePrompt.toStdString();
+  result.info.seed = m_running.params.seed + static_cast<quint64>(m_image);
+  result.info.steps = steps;
+  result.info.sampler = m_running.params.sampler.toStdString();
+  result.info.cfg_scale = m_running.params.cfgScale;
+  result.info.width = b.width;
+  result.info.height = b.height;
+  if (!m_running.params.templateName.isEmpty()) {
+    result.info.extra.emplace_back("Template", m_running.params.templateName.toStdString());
+    result.info.extra.emplace_back("User prompt", m_running.params.userPrompt.toStdString());
+  }
+  result.info.extra.emplace_back("Canvas origin", std::to_string(b.x) + " " + std::to_string(b.y));
+  Q_EMIT resultReady(id, m_image, result);
+  m_step = 0;
+  if (++m_image < m_running.params.batchCount) return;
+  m_timer.stop();
+  m_running = {};
+  Q_EMIT jobFinished(id, ui::JobOutcome::Done, {});
+  startNext();
+}
+
+void FakeGenerationService::cancelCurrent() {
+  if (isBusy()) m_cancel = true;
+}
+
+void FakeGenerationService::clearQueue() {
+  m_queue.clear();
+  Q_EMIT queueChanged(0);
+}
+
+int FakeGenerationService::countTokens(const QString& prompt) const {
+  if (!m_hasModel) return -1;
+  return static_cast<int>(prompt.split(QRegularExpression(QStringLiteral("[\\s,]+")), Qt::SkipEmptyParts).size());
+}
+
+}  // namespace strata::test

@@ -1,0 +1,108 @@
+// generation_service.h — what the UI asks of a generation backend, in Qt and document types only.
+//
+// The real implementation (ui/worker/, WorkerGenerationService) runs a diffusion Pipeline on one
+// worker QThread; tests use FakeGenerationService. The UI thread calls these functions and never
+// waits: every answer arrives later through the signals, which are always delivered on the UI
+// thread (queued). Jobs run one at a time in enqueue order; cancelCurrent() stops the running job
+// within one sampler step (jobFinished(Cancelled), no result for the unfinished image),
+// clearQueue() drops the jobs not started yet (no signals for them).
+// A GenerationJob is a complete value: a document snapshot (tiles shared, copy-on-write) and the
+// parameters with the prompt template already applied; the backend composes the bbox itself
+// (io::generation_inputs), so the UI thread does no pixel work for a generation.
+// UI thread only.
+#pragma once
+
+#include <QImage>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include "strata/doc/document.h"
+#include "strata/io/project.h"
+
+namespace strata::ui {
+
+struct GenerationParams {
+  QString prompt;          // final text: template applied
+  QString negativePrompt;  // final text: template applied
+  QString templateName;    // recorded in the results' metadata ("" = none)
+  QString userPrompt;      // the texts before the template (recorded when a template was used)
+  QString userNegativePrompt;
+  quint64 seed = 0;        // image i of the batch uses seed + i
+  int steps = 20;
+  double cfgScale = 7.5;
+  QString sampler = QStringLiteral("euler");    // sampler_options.h names
+  QString schedule = QStringLiteral("normal");  // normal, karras
+  int clipSkip = 1;
+  int batchCount = 1;
+  int maskBlur = 4;                              // paste-back blur σ (0 = hard edge)
+  QString infill = QStringLiteral("telea");     // telea, edge, solid, noise
+  bool scaleBeforeProcessing = true;
+};
+
+struct GenerationJob {
+  quint64 id = 0;  // assigned by enqueue()
+  doc::Document document;
+  GenerationParams params;
+};
+
+// A model file or folder as the backend sees it.
+struct ModelDescription {
+  QString path;
+  QString name;
+  QString family;     // "SD1 txt2img", "SD1 inpainting", "SDXL", …
+  bool runnable = false;
+  QString reason;     // why not, when !runnable
+  int nativeSize = 0;
+};
+
+// Engine settings a model is loaded with (Settings dialog).
+struct EngineOptions {
+  QString device = QStringLiteral("cpu");     // cpu, cuda
+  QString precision = QStringLiteral("fp32"); // fp32, bf16, fp16
+  int threads = 0;                            // 0 = all cores
+  QString tokenizer;                          // CLIP tokenizer folder ("" = next to the model)
+  QString previewMode = QStringLiteral("linear");  // linear, taesd, off
+  QString taesdDecoder;                       // TAESD weights for previewMode "taesd"
+};
+
+enum class JobOutcome { Done, Cancelled, Failed };
+
+class GenerationService : public QObject {
+  Q_OBJECT
+ public:
+  using QObject::QObject;
+
+  // Loads (replacing the current model when it succeeds): modelLoading, then modelLoaded or
+  // modelFailed. Jobs queued meanwhile run after the load.
+  virtual void loadModel(const QString& path, const EngineOptions& options) = 0;
+  virtual bool hasModel() const = 0;
+  // Describes models without loading them: one modelInspected per path, in any order.
+  virtual void inspectModels(const QStringList& paths) = 0;
+
+  virtual quint64 enqueue(GenerationJob job) = 0;
+  virtual void cancelCurrent() = 0;
+  virtual void clearQueue() = 0;
+  virtual bool isBusy() const = 0;       // a job is running
+  virtual int pendingCount() const = 0;  // jobs waiting (not counting the running one)
+
+  // Prompt tokens as the loaded model's tokenizer counts them (A1111's counter), -1 when no
+  // tokenizer is loaded. Cheap; thread-safe.
+  virtual int countTokens(const QString& prompt) const = 0;
+
+ Q_SIGNALS:
+  void modelLoading(const QString& path);
+  void modelLoaded(const strata::ui::ModelDescription& model);
+  void modelFailed(const QString& path, const QString& message);
+  void modelInspected(const strata::ui::ModelDescription& model);
+
+  void jobStarted(quint64 id);
+  void progress(quint64 id, int image, int step, int totalSteps, double secondsPerStep);
+  void preview(quint64 id, int image, int step, const QImage& preview);
+  // One finished image: bbox-sized, RGB, with the parameters it was generated with.
+  void resultReady(quint64 id, int image, const strata::io::StagedImage& result);
+  void jobFinished(quint64 id, strata::ui::JobOutcome outcome, const QString& message);
+  void queueChanged(int pending);
+};
+
+}  // namespace strata::ui

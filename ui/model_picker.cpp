@@ -1,0 +1,120 @@
+#include "model_picker.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenu>
+#include <QProgressBar>
+#include <QSettings>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace strata::ui {
+
+ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
+    : QWidget(parent), m_service(service), m_combo(new QComboBox), m_open(new QToolButton), m_status(new QLabel),
+      m_busy(new QProgressBar) {
+  m_combo->setObjectName(QStringLiteral("modelCombo"));
+  m_combo->setPlaceholderText(tr("No model"));
+  m_combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  m_combo->setMinimumContentsLength(12);
+  m_open->setText(tr("Open…"));
+  m_open->setPopupMode(QToolButton::InstantPopup);
+  auto* menu = new QMenu(m_open);
+  connect(menu->addAction(tr("Checkpoint file (.safetensors)…")), &QAction::triggered, this, &ModelPicker::openFile);
+  connect(menu->addAction(tr("Diffusers folder…")), &QAction::triggered, this, &ModelPicker::openFolder);
+  m_open->setMenu(menu);
+  m_status->setWordWrap(true);
+  m_status->setObjectName(QStringLiteral("modelStatus"));
+  m_busy->setRange(0, 0);  // indeterminate: loading has no step count
+  m_busy->setMaximumHeight(6);
+  m_busy->setTextVisible(false);
+  m_busy->hide();
+
+  auto* row = new QHBoxLayout;
+  row->setContentsMargins(0, 0, 0, 0);
+  row->addWidget(m_combo, 1);
+  row->addWidget(m_open);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  layout->addLayout(row);
+  layout->addWidget(m_busy);
+  layout->addWidget(m_status);
+
+  connect(m_combo, &QComboBox::activated, this, [this](int index) {
+    const QString path = m_combo->itemData(index).toString();
+    if (path != m_loaded) loadModel(path);
+  });
+  if (!m_service) {
+    m_status->setText(tr("Generation is not available in this build."));
+    setEnabled(false);
+    return;
+  }
+  connect(m_service, &GenerationService::modelInspected, this, [this](const ModelDescription& d) {
+    const int i = m_combo->findData(d.path);
+    if (i < 0) return;
+    m_combo->setItemText(i, d.runnable ? QStringLiteral("%1 — %2").arg(d.name, d.family) : tr("%1 (cannot run)").arg(d.name));
+    m_combo->setItemData(i, d.runnable ? d.path : d.reason, Qt::ToolTipRole);
+  });
+  connect(m_service, &GenerationService::modelLoading, this, [this](const QString& path) {
+    m_loading = path;
+    m_busy->show();
+    m_status->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+  });
+  connect(m_service, &GenerationService::modelLoaded, this, [this](const ModelDescription& d) {
+    m_busy->hide();
+    m_loaded = d.path;
+    m_combo->setCurrentIndex(addModel(d.path));
+    m_status->setText(tr("%1 · %2 · native %3 px").arg(d.name, d.family).arg(d.nativeSize));
+    QSettings().setValue(QStringLiteral("models/last"), d.path);
+  });
+  connect(m_service, &GenerationService::modelFailed, this, [this](const QString& path, const QString& message) {
+    m_busy->hide();
+    m_combo->setCurrentIndex(m_combo->findData(m_loaded));
+    const QString text = tr("Cannot load %1: %2").arg(QFileInfo(path).fileName(), message);
+    m_status->setText(m_loaded.isEmpty() ? text : tr("%1 (still using %2)").arg(text, QFileInfo(m_loaded).fileName()));
+    Q_EMIT errorOccurred(text);
+  });
+}
+
+QString ModelPicker::statusText() const { return m_status->text(); }
+
+int ModelPicker::addModel(const QString& path) {
+  const int existing = m_combo->findData(path);
+  if (existing >= 0) return existing;
+  m_combo->addItem(QFileInfo(path).fileName(), path);
+  if (m_service) m_service->inspectModels({path});
+  return m_combo->count() - 1;
+}
+
+void ModelPicker::scanFolder(const QString& folder) {
+  if (folder.isEmpty()) return;
+  const QDir dir(folder);
+  for (const QFileInfo& f : dir.entryInfoList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+    const bool file = f.isFile() && f.suffix().compare(QLatin1String("safetensors"), Qt::CaseInsensitive) == 0;
+    const bool diffusers = f.isDir() && QFileInfo::exists(f.filePath() + QStringLiteral("/model_index.json"));
+    if (file || diffusers) addModel(f.absoluteFilePath());
+  }
+}
+
+void ModelPicker::loadModel(const QString& path) {
+  if (!m_service || path.isEmpty()) return;
+  m_combo->setCurrentIndex(addModel(path));
+  m_service->loadModel(path, m_options);
+}
+
+void ModelPicker::openFile() {
+  const QString path = QFileDialog::getOpenFileName(this, tr("Open model"), {}, tr("Safetensors checkpoints (*.safetensors)"));
+  if (!path.isEmpty()) loadModel(path);
+}
+
+void ModelPicker::openFolder() {
+  const QString path = QFileDialog::getExistingDirectory(this, tr("Open diffusers model folder"));
+  if (!path.isEmpty()) loadModel(path);
+}
+
+}  // namespace strata::ui

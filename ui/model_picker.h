@@ -1,0 +1,50 @@
+// model_picker.h — the model row of the Generation panel: a list of models (the models folder,
+// scanned at start, plus files and diffusers folders opened by the user), an Open button, and a
+// status line (loading…, the detected family, or why a model cannot run). Models are described
+// by the service without loading (inspectModels) and loaded on the worker (loadModel); nothing
+// here blocks the UI and a broken file only produces a message. UI thread only.
+#pragma once
+
+#include <QWidget>
+
+#include "generation_service.h"
+
+class QComboBox;
+class QLabel;
+class QProgressBar;
+class QToolButton;
+
+namespace strata::ui {
+
+class ModelPicker : public QWidget {
+  Q_OBJECT
+ public:
+  ModelPicker(GenerationService* service, QWidget* parent = nullptr);
+
+  // Lists the .safetensors files and diffusers folders (model_index.json) directly in `folder`.
+  void scanFolder(const QString& folder);
+  // Adds (when new) and loads a model with the engine settings.
+  void loadModel(const QString& path);
+  void setEngineOptions(const EngineOptions& options) { m_options = options; }
+  QString currentPath() const { return m_loaded; }
+  QString statusText() const;
+  QComboBox* combo() const { return m_combo; }
+
+ Q_SIGNALS:
+  void errorOccurred(const QString& message);
+
+ private:
+  int addModel(const QString& path);
+  void openFile();
+  void openFolder();
+
+  GenerationService* m_service;
+  EngineOptions m_options;
+  QComboBox* m_combo;
+  QToolButton* m_open;
+  QLabel* m_status;
+  QProgressBar* m_busy;
+  QString m_loaded, m_loading;
+};
+
+}  // namespace strata::ui

@@ -1,0 +1,290 @@
+#include "prompt_panel.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRandomGenerator>
+#include <QSpinBox>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "document_controller.h"
+#include "generation_controller.h"
+#include "model_picker.h"
+#include "prompt_edit.h"
+#include "template_store.h"
+
+namespace strata::ui {
+
+namespace {
+const std::pair<const char*, const char*> kSamplers[] = {
+    {"euler", "Euler"}, {"euler_a", "Euler a"}, {"dpmpp_2m", "DPM++ 2M"}, {"ddim", "DDIM"},
+    {"lms", "LMS"},     {"heun", "Heun"},       {"ddpm", "DDPM"},         {"pndm", "PNDM (PLMS)"}};
+}  // namespace
+
+PromptPanel::PromptPanel(DocumentController* document, GenerationController* generation, TemplateStore* templates,
+                         QWidget* parent)
+    : QWidget(parent), m_document(document), m_generation(generation), m_templates(templates),
+      m_model(new ModelPicker(generation->service())), m_template(new QComboBox),
+      m_prompt(new PromptEdit(tr("Prompt — what to generate. (word:1.2) weights, Ctrl+↑/↓"))),
+      m_negative(new PromptEdit(tr("Negative prompt — what to avoid"))), m_tokens(new QLabel), m_negTokens(new QLabel),
+      m_invoke(new QPushButton(tr("Invoke"))), m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar),
+      m_progressText(new QLabel), m_tokenTimer(new QTimer(this)) {
+  setObjectName(QStringLiteral("promptPanel"));
+  m_prompt->setObjectName(QStringLiteral("prompt"));
+  m_negative->setObjectName(QStringLiteral("negativePrompt"));
+  m_template->setObjectName(QStringLiteral("templateCombo"));
+  auto* pick = new QToolButton;
+  pick->setText(QStringLiteral("…"));
+  pick->setToolTip(tr("Browse, search and edit prompt templates"));
+  connect(pick, &QToolButton::clicked, this, &PromptPanel::templatesRequested);
+  auto* templateRow = new QHBoxLayout;
+  templateRow->addWidget(new QLabel(tr("Template")));
+  templateRow->addWidget(m_template, 1);
+  templateRow->addWidget(pick);
+  for (QLabel* l : {m_tokens, m_negTokens}) {
+    l->setAlignment(Qt::AlignRight);
+    l->setToolTip(tr("Prompt tokens / capacity: CLIP reads 75 tokens per chunk"));
+  }
+
+  m_invoke->setObjectName(QStringLiteral("invokeButton"));
+  m_invoke->setToolTip(tr("Generate into the bbox (Ctrl+Enter)"));
+  m_invoke->setMinimumHeight(34);
+  m_cancel->setToolTip(tr("Stop the running generation (Esc)"));
+  m_cancel->setEnabled(false);
+  auto* buttons = new QHBoxLayout;
+  buttons->addWidget(m_invoke, 3);
+  buttons->addWidget(m_cancel, 1);
+  m_progress->setRange(0, 1);
+  m_progress->setValue(0);
+  m_progress->setTextVisible(false);
+  m_progress->setMaximumHeight(8);
+  m_progressText->setObjectName(QStringLiteral("progressText"));
+
+  auto* layout = new QVBoxLayout(this);
+  layout->addWidget(m_model);
+  layout->addLayout(templateRow);
+  layout->addWidget(m_prompt, 2);
+  layout->addWidget(m_tokens);
+  layout->addWidget(m_negative, 1);
+  layout->addWidget(m_negTokens);
+  layout->addWidget(buildParameters());
+  layout->addLayout(buttons);
+  layout->addWidget(m_progress);
+  layout->addWidget(m_progressText);
+  layout->addStretch();
+
+  m_tokenTimer->setSingleShot(true);
+  m_tokenTimer->setInterval(150);
+  connect(m_tokenTimer, &QTimer::timeout, this, &PromptPanel::refreshTokenCounts);
+  for (PromptEdit* e : {m_prompt, m_negative}) connect(e, &QPlainTextEdit::textChanged, m_tokenTimer, qOverload<>(&QTimer::start));
+  connect(m_template, &QComboBox::currentIndexChanged, m_tokenTimer, qOverload<>(&QTimer::start));
+  connect(m_templates, &TemplateStore::changed, this, &PromptPanel::reloadTemplates);
+  connect(m_invoke, &QPushButton::clicked, this, &PromptPanel::invoke);
+  connect(m_cancel, &QPushButton::clicked, m_generation, &GenerationController::cancel);
+  connect(m_generation, &GenerationController::progressChanged, this, &PromptPanel::showProgress);
+  connect(m_document, &DocumentController::bboxChanged, this, &PromptPanel::updateSizeNote);
+  connect(m_document, &DocumentController::documentReset, this, &PromptPanel::loadFromSettings);
+  if (GenerationService* s = generation->service()) {
+    connect(s, &GenerationService::modelLoaded, this, &PromptPanel::refreshTokenCounts);
+  }
+  reloadTemplates();
+  updateSizeNote();
+  refreshTokenCounts();
+}
+
+QWidget* PromptPanel::buildParameters() {
+  auto* box = new QGroupBox(tr("Parameters"));
+  auto* form = new QFormLayout(box);
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  m_seed = new QSpinBox;
+  m_seed->setRange(0, std::numeric_limits<int>::max());
+  m_random = new QCheckBox(tr("Random"));
+  m_random->setChecked(true);
+  m_seed->setEnabled(false);
+  connect(m_random, &QCheckBox::toggled, m_seed, [this](bool on) { m_seed->setEnabled(!on); });
+  auto* reuse = new QToolButton;
+  reuse->setText(QStringLiteral("♻"));
+  reuse->setToolTip(tr("Reuse the last seed"));
+  connect(reuse, &QToolButton::clicked, this, [this] {
+    if (m_lastSeed < 0) return;
+    m_random->setChecked(false);
+    m_seed->setValue(static_cast<int>(m_lastSeed));
+  });
+  auto* seedRow = new QHBoxLayout;
+  seedRow->addWidget(m_seed, 1);
+  seedRow->addWidget(m_random);
+  seedRow->addWidget(reuse);
+  form->addRow(tr("Seed"), seedRow);
+  m_steps = new QSpinBox;
+  m_steps->setRange(1, 150);
+  m_steps->setValue(20);
+  form->addRow(tr("Steps"), m_steps);
+  m_cfg = new QDoubleSpinBox;
+  m_cfg->setRange(1, 30);
+  m_cfg->setSingleStep(0.5);
+  m_cfg->setValue(7.5);
+  form->addRow(tr("CFG scale"), m_cfg);
+  m_sampler = new QComboBox;
+  for (const auto& [id, name] : kSamplers) m_sampler->addItem(QString::fromUtf8(name), QString::fromLatin1(id));
+  m_schedule = new QComboBox;
+  m_schedule->addItem(tr("Normal"), QStringLiteral("normal"));
+  m_schedule->addItem(tr("Karras"), QStringLiteral("karras"));
+  auto* samplerRow = new QHBoxLayout;
+  samplerRow->addWidget(m_sampler, 2);
+  samplerRow->addWidget(m_schedule, 1);
+  form->addRow(tr("Sampler"), samplerRow);
+  m_size = new QLabel;
+  form->addRow(tr("Size"), m_size);
+  m_clipSkip = new QSpinBox;
+  m_clipSkip->setRange(1, 12);
+  m_batch = new QSpinBox;
+  m_batch->setRange(1, 32);
+  auto* row = new QHBoxLayout;
+  row->addWidget(m_clipSkip);
+  row->addWidget(new QLabel(tr("Batch")));
+  row->addWidget(m_batch);
+  form->addRow(tr("Clip skip"), row);
+  auto* strength = new QLabel(tr("Strength comes from each layer's slider and the inpaint masks."));
+  strength->setWordWrap(true);
+  strength->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  form->addRow(tr("Strength"), strength);
+  m_maskBlur = new QSpinBox;
+  m_maskBlur->setRange(0, 64);
+  m_maskBlur->setValue(4);
+  m_maskBlur->setToolTip(tr("Blur (σ, px) of the paste-back edge; 0 keeps untouched pixels exact"));
+  m_infill = new QComboBox;
+  for (const char* m : {"telea", "edge", "solid", "noise"}) m_infill->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
+  m_infill->setToolTip(tr("How empty canvas inside the bbox is pre-filled (outpainting)"));
+  auto* pasteRow = new QHBoxLayout;
+  pasteRow->addWidget(m_maskBlur);
+  pasteRow->addWidget(new QLabel(tr("Infill")));
+  pasteRow->addWidget(m_infill);
+  form->addRow(tr("Mask blur"), pasteRow);
+  m_scaleBefore = new QCheckBox(tr("Scale to the model's size"));
+  m_scaleBefore->setToolTip(tr("Generate at about the model's native size, then resize to the bbox (InvokeAI's canvas)"));
+  m_scaleBefore->setChecked(true);
+  form->addRow(QString(), m_scaleBefore);
+  return box;
+}
+
+void PromptPanel::reloadTemplates() {
+  const QString current = templateName();
+  m_template->blockSignals(true);
+  m_template->clear();
+  m_template->addItem(tr("No template"), QString());
+  for (const TemplateEntry& e : m_templates->templates()) {
+    const QString name = QString::fromStdString(e.value.name);
+    m_template->addItem(e.builtin ? name : name + QStringLiteral(" ★"), name);
+  }
+  m_template->blockSignals(false);
+  setTemplateName(current);
+}
+
+QString PromptPanel::templateName() const { return m_template->currentData().toString(); }
+
+void PromptPanel::setTemplateName(const QString& name) {
+  const int i = m_template->findData(name);
+  m_template->setCurrentIndex(std::max(0, i));
+}
+
+GenerationParams PromptPanel::params(bool resolveSeed) {
+  GenerationParams p;
+  p.userPrompt = m_prompt->text();
+  p.userNegativePrompt = m_negative->text();
+  p.prompt = p.userPrompt;
+  p.negativePrompt = p.userNegativePrompt;
+  if (const TemplateEntry* t = m_templates->find(templateName())) {
+    const auto out = io::apply_template(t->value, p.userPrompt.toStdString(), p.userNegativePrompt.toStdString());
+    p.prompt = QString::fromStdString(out.positive);
+    p.negativePrompt = QString::fromStdString(out.negative);
+    p.templateName = templateName();
+  }
+  if (resolveSeed && m_random->isChecked()) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1u << 31)));
+  p.seed = static_cast<quint64>(m_seed->value());
+  p.steps = m_steps->value();
+  p.cfgScale = m_cfg->value();
+  p.sampler = m_sampler->currentData().toString();
+  p.schedule = m_schedule->currentData().toString();
+  p.clipSkip = m_clipSkip->value();
+  p.batchCount = m_batch->value();
+  p.maskBlur = m_maskBlur->value();
+  p.infill = m_infill->currentData().toString();
+  p.scaleBeforeProcessing = m_scaleBefore->isChecked();
+  return p;
+}
+
+quint64 PromptPanel::invoke() {
+  const GenerationParams p = params(true);
+  const quint64 id = m_generation->invoke(p);
+  if (id == 0) return 0;
+  m_lastSeed = static_cast<qint64>(p.seed);
+  io::GenerationInfo s = m_document->settings();
+  s.prompt = p.userPrompt.toStdString();
+  s.negative_prompt = p.userNegativePrompt.toStdString();
+  s.seed = p.seed;
+  s.steps = p.steps;
+  s.cfg_scale = p.cfgScale;
+  s.sampler = p.sampler.toStdString();
+  s.schedule = p.schedule.toStdString();
+  s.clip_skip = p.clipSkip;
+  s.batch_size = p.batchCount;
+  m_document->setSettings(s);
+  m_document->setTemplateName(p.templateName.toStdString());
+  return id;
+}
+
+void PromptPanel::recall(const io::GenerationInfo& info) {
+  const std::string* user = info.find_extra("User prompt");
+  const std::string* userNeg = info.find_extra("User negative prompt");
+  const std::string* tmpl = info.find_extra("Template");
+  const bool viaTemplate = user && tmpl && m_templates->find(QString::fromStdString(*tmpl));
+  m_prompt->setText(QString::fromStdString(viaTemplate ? *user : info.prompt));
+  m_negative->setText(QString::fromStdString(viaTemplate && userNeg ? *userNeg : info.negative_prompt));
+  setTemplateName(viaTemplate ? QString::fromStdString(*tmpl) : QString());
+  if (info.seed) {
+    m_random->setChecked(false);
+    m_seed->setValue(static_cast<int>(*info.seed & 0x7fffffff));
+  }
+  if (info.steps) m_steps->setValue(*info.steps);
+  if (info.cfg_scale) m_cfg->setValue(*info.cfg_scale);
+  if (const int i = m_sampler->findData(QString::fromStdString(info.sampler)); i >= 0) m_sampler->setCurrentIndex(i);
+  if (const int i = m_schedule->findData(QString::fromStdString(info.schedule)); i >= 0) m_schedule->setCurrentIndex(i);
+  if (info.clip_skip) m_clipSkip->setValue(*info.clip_skip);
+  if (const std::string* blur = info.find_extra("Mask blur")) m_maskBlur->setValue(QString::fromStdString(*blur).toInt());
+}
+
+void PromptPanel::loadFromSettings() {
+  recall(m_document->settings());
+  if (!m_document->templateName().empty()) setTemplateName(QString::fromStdString(m_document->templateName()));
+}
+
+void PromptPanel::refreshTokenCounts() {
+  GenerationService* s = m_generation->service();
+  const GenerationParams p = params(false);
+  m_tokens->setText(tokenCounterText(s ? s->countTokens(p.prompt) : -1));
+  m_negTokens->setText(tokenCounterText(s ? s->countTokens(p.negativePrompt) : -1));
+  m_template->setToolTip(p.templateName.isEmpty() ? tr("No template")
+                                                  : tr("Final prompt: %1\nFinal negative: %2").arg(p.prompt, p.negativePrompt));
+}
+
+void PromptPanel::updateSizeNote() {
+  const doc::Rect& b = m_document->document().bbox();
+  m_size->setText(tr("%1 × %2 (the bbox)").arg(b.width).arg(b.height));
+}
+
+void PromptPanel::showProgress(const GenerationProgress& p) {
+  m_cancel->setEnabled(p.running);
+  m_progress->setRange(0, std::max(1, p.totalSteps * p.images));
+  m_progress->setValue(p.running ? p.image * p.totalSteps + p.step : 0);
+  m_progressText->setText(p.text());
+}
+
+}  // namespace strata::ui

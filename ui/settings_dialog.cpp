@@ -1,0 +1,102 @@
+#include "settings_dialog.h"
+
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QThread>
+#include <QToolButton>
+
+namespace strata::ui {
+
+namespace {
+
+QWidget* withBrowse(QLineEdit* edit, bool folder, const QString& filter) {
+  auto* w = new QWidget;
+  auto* row = new QHBoxLayout(w);
+  row->setContentsMargins(0, 0, 0, 0);
+  auto* browse = new QToolButton;
+  browse->setText(QStringLiteral("…"));
+  QObject::connect(browse, &QToolButton::clicked, edit, [edit, folder, filter] {
+    const QString path = folder ? QFileDialog::getExistingDirectory(edit, {}, edit->text())
+                                : QFileDialog::getOpenFileName(edit, {}, edit->text(), filter);
+    if (!path.isEmpty()) edit->setText(path);
+  });
+  row->addWidget(edit, 1);
+  row->addWidget(browse);
+  return w;
+}
+
+void fill(QComboBox* c, std::initializer_list<std::pair<const char*, QString>> items) {
+  for (const auto& [id, text] : items) c->addItem(text, QString::fromLatin1(id));
+}
+
+}  // namespace
+
+SettingsDialog::SettingsDialog(QWidget* parent)
+    : QDialog(parent), m_device(new QComboBox), m_precision(new QComboBox), m_threads(new QSpinBox),
+      m_tokenizer(new QLineEdit), m_modelsFolder(new QLineEdit), m_preview(new QComboBox), m_taesd(new QLineEdit),
+      m_autosave(new QSpinBox) {
+  setWindowTitle(tr("Settings"));
+  fill(m_device, {{"cpu", tr("CPU")}, {"cuda", tr("CUDA (NVIDIA GPU)")}});
+  fill(m_precision, {{"fp32", tr("fp32 (exact, CPU default)")}, {"bf16", tr("bf16")}, {"fp16", tr("fp16 (CUDA)")}});
+  m_threads->setRange(0, 256);
+  m_threads->setSpecialValueText(tr("All cores (%1)").arg(QThread::idealThreadCount()));
+  fill(m_preview, {{"linear", tr("Linear projection (fast)")}, {"taesd", tr("TAESD (better, needs weights)")},
+                   {"off", tr("Off")}});
+  m_autosave->setRange(0, 120);
+  m_autosave->setSuffix(tr(" min"));
+  m_autosave->setSpecialValueText(tr("Off"));
+  m_tokenizer->setPlaceholderText(tr("Next to the model (tokenizer/)"));
+
+  auto* form = new QFormLayout;
+  form->addRow(tr("Device"), m_device);
+  form->addRow(tr("Precision"), m_precision);
+  form->addRow(tr("Threads"), m_threads);
+  form->addRow(tr("CLIP tokenizer"), withBrowse(m_tokenizer, true, {}));
+  form->addRow(tr("Models folder"), withBrowse(m_modelsFolder, true, {}));
+  form->addRow(tr("Previews"), m_preview);
+  form->addRow(tr("TAESD decoder"), withBrowse(m_taesd, false, tr("Safetensors (*.safetensors)")));
+  form->addRow(tr("Autosave every"), m_autosave);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+  auto* layout = new QVBoxLayout(this);
+  layout->addLayout(form);
+  layout->addWidget(buttons);
+  connect(buttons, &QDialogButtonBox::accepted, this, [this] {
+    const AppSettings s = values();
+    s.save();
+    Q_EMIT applied(s);
+    accept();
+  });
+  connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+  setValues(AppSettings::load());
+}
+
+void SettingsDialog::setValues(const AppSettings& s) {
+  m_device->setCurrentIndex(std::max(0, m_device->findData(s.engine.device)));
+  m_precision->setCurrentIndex(std::max(0, m_precision->findData(s.engine.precision)));
+  m_threads->setValue(s.engine.threads);
+  m_tokenizer->setText(s.engine.tokenizer);
+  m_modelsFolder->setText(s.modelsFolder);
+  m_preview->setCurrentIndex(std::max(0, m_preview->findData(s.engine.previewMode)));
+  m_taesd->setText(s.engine.taesdDecoder);
+  m_autosave->setValue(s.autosaveMinutes);
+}
+
+AppSettings SettingsDialog::values() const {
+  AppSettings s = AppSettings::load();
+  s.engine.device = m_device->currentData().toString();
+  s.engine.precision = m_precision->currentData().toString();
+  s.engine.threads = m_threads->value();
+  s.engine.tokenizer = m_tokenizer->text().trimmed();
+  s.modelsFolder = m_modelsFolder->text().trimmed();
+  s.engine.previewMode = m_preview->currentData().toString();
+  s.engine.taesdDecoder = m_taesd->text().trimmed();
+  s.autosaveMinutes = m_autosave->value();
+  return s;
+}
+
+}  // namespace strata::ui
