@@ -64,6 +64,18 @@ TEST_CASE("project: document, settings and staging round-trip through .ora", "[i
   CHECK(doc::dump(io::load_project(dir / "b.ora").document) == doc::dump(p.document));
 }
 
+TEST_CASE("project: empty layers and masks round-trip", "[io][project]") {
+  const auto dir = test::temp_dir("project_empty");
+  io::Project p;
+  doc::History h(p.document);
+  h.push(doc::AddLayer::empty_raster("nothing yet"));
+  const auto mask = h.push(doc::AddLayer::mask("unpainted")).id();
+  h.push(doc::set_feather(mask, 3));
+  io::save_project(dir / "empty.ora", p);
+  const io::Project q = io::load_project(dir / "empty.ora");
+  CHECK(doc::dump(q.document) == doc::dump(p.document));
+}
+
 TEST_CASE("project: other programs see the layers, masks as a translucent tint", "[io][project]") {
   const io::OraStack s = io::to_ora(sample_project());
   REQUIRE(s.layers.size() == 3);

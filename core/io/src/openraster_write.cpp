@@ -197,7 +197,7 @@ std::vector<std::uint8_t> encode_ora(const OraStack& stack) {
     std::vector<std::vector<std::uint8_t>> encoded(stack.layers.size());
     detail::parallel_for(stack.layers.size(), [&](std::size_t i) {
       const doc::Image8& pixels = stack.layers[i].pixels;
-      encoded[i] = encode_png(pixels.channels == 4 ? pixels : to_rgba(pixels), {}, PngCompression::Fast);
+      encoded[i] = encode_png(pixels.channels == 4 && !pixels.empty() ? pixels : to_rgba(pixels), {}, PngCompression::Fast);
     });
     for (std::size_t i = 0; i < encoded.size(); ++i) zip.add(detail::layer_entry(i), std::move(encoded[i]), true);
     const doc::Image8 merged = stack.merged.empty() ? detail::composite_layers(stack) : to_rgba(stack.merged);

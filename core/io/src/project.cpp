@@ -46,12 +46,14 @@ OraLayer layer_to_ora(const doc::Document& d, const doc::Layer& l, const doc::Re
     o.attributes["strata:feather"] = std::to_string(l.feather);
     o.attributes["strata:inverted"] = l.inverted ? "true" : "false";
     o.opacity = kMaskDisplayOpacity;
-    doc::Image8 rgba(px.width, px.height, 4);
-    for (std::size_t i = 0; i < px.pixels.size(); ++i) {
-      for (int c = 0; c < 3; ++c) rgba.pixels[i * 4 + static_cast<std::size_t>(c)] = kMaskTint[c];
-      rgba.pixels[i * 4 + 3] = px.pixels[i];
+    if (!px.empty()) {  // an empty mask stays empty (written as one transparent pixel)
+      doc::Image8 rgba(px.width, px.height, 4);
+      for (std::size_t i = 0; i < px.pixels.size(); ++i) {
+        for (int c = 0; c < 3; ++c) rgba.pixels[i * 4 + static_cast<std::size_t>(c)] = kMaskTint[c];
+        rgba.pixels[i * 4 + 3] = px.pixels[i];
+      }
+      o.pixels = std::move(rgba);
     }
-    o.pixels = std::move(rgba);
   } else {
     o.attributes["strata:kind"] = "raster";
     o.attributes["strata:strength"] = json(l.strength).dump();
