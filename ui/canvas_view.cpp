@@ -1,10 +1,13 @@
 #include "canvas_view.h"
 
+#include <QElapsedTimer>
+#include <QGuiApplication>
 #include <QMimeData>
 #include <QNativeGestureEvent>
 #include <QPaintEvent>
 #include <QPainter>
 #include <QTabletEvent>
+#include <QTimer>
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
@@ -144,8 +147,18 @@ void CanvasView::paintEvent(QPaintEvent* event) {
   const int ty0 = doc::tile_index(static_cast<int>(std::floor(tl.y()))), ty1 = doc::tile_index(static_cast<int>(std::floor(br.y())));
   auto edge = [&](double docCoord, double originCoord) { return std::round((docCoord - originCoord) * m_zoom) / dpr; };
   p.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 1.0);
+  // Frame budget: tiles already cached are always drawn; missing ones are rendered until the
+  // budget is spent, the rest on the next frames (zooming out over many layers reveals hundreds
+  // of new tiles at once; the view stays fluid and fills in progressively).
+  QElapsedTimer frameTimer;
+  frameTimer.start();
+  bool deferred = false;
   for (int ty = ty0; ty <= ty1; ++ty) {
     for (int tx = tx0; tx <= tx1; ++tx) {
+      if (m_frameBudgetNs > 0 && !m_cache.contains({ty, tx}) && frameTimer.nsecsElapsed() > m_frameBudgetNs) {
+        deferred = true;
+        continue;
+      }
       const QImage& img = m_cache.tile(d, preview, {ty, tx}, m_showMasks);
       if (img.isNull()) continue;
       const double x0 = edge(tx * kTile, m_origin.x()), x1 = edge((tx + 1) * kTile, m_origin.x());
@@ -153,6 +166,8 @@ void CanvasView::paintEvent(QPaintEvent* event) {
       p.drawImage(QRectF(x0, y0, x1 - x0, y1 - y0), img);
     }
   }
+
+  if (deferred) QTimer::singleShot(0, this, [this] { update(); });
 
   if (!m_overlay.isNull() && !m_overlayRect.isEmpty()) {
     const QRectF target(docToWidget(QPointF(m_overlayRect.left(), m_overlayRect.top())),

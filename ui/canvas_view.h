@@ -13,6 +13,7 @@
 // at the drop point (Shift: as an inpaint mask). UI thread only.
 #pragma once
 
+#include <QGuiApplication>
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
@@ -54,6 +55,10 @@ class CanvasView : public QWidget {
   void fitToView();   // the bbox and every layer's content
   void actualSize();  // 100 %
   void setMasksVisible(bool visible);
+  // Time a frame may spend rendering tiles missing from the cache (the rest follow on the next
+  // frames); 0 = render everything in one frame. Default 6 ms, or 0 on the offscreen platform
+  // (tests and screenshots want complete frames).
+  void setFrameBudget(qint64 nanoseconds) { m_frameBudgetNs = nanoseconds; }
   void toggleMasks() { setMasksVisible(!m_showMasks); }
 
  Q_SIGNALS:
@@ -92,6 +97,7 @@ class CanvasView : public QWidget {
   QPointF m_origin{-64, -64};
   double m_zoom = 1.0;
   bool m_showMasks = true;
+  qint64 m_frameBudgetNs = QGuiApplication::platformName() == QLatin1String("offscreen") ? 0 : 6'000'000;
   bool m_fitPending = true;
   bool m_spaceHeld = false;
   bool m_panning = false;

@@ -29,6 +29,7 @@ class TileCache {
   void invalidate(const QRect& documentArea);  // drops every tile overlapping the area
   void clear() { m_tiles.clear(); }
   int size() const { return static_cast<int>(m_tiles.size()); }
+  bool contains(doc::TileKey key) const;
   int renderCount() const { return m_renders; }  // tiles rendered so far (tests, benchmarks)
 
   static constexpr int maxTiles = 8192;  // 128 MiB of tiles; beyond it the cache starts over
@@ -41,5 +42,7 @@ class TileCache {
 inline quint64 tileHash(doc::TileKey k) {
   return (static_cast<quint64>(static_cast<quint32>(k.ty)) << 32) | static_cast<quint32>(k.tx);
 }
+
+inline bool TileCache::contains(doc::TileKey key) const { return m_tiles.contains(tileHash(key)); }
 
 }  // namespace strata::ui
