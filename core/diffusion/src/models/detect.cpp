@@ -281,7 +281,8 @@ std::string check_unet(const UNetConfig& u) {
     }
   }
   if (u.model_channels % u.norm_groups != 0) {
-    return "UNet model_channels " + std::to_string(u.model_channels) + " is not a multiple of 32 (GroupNorm)";
+    return "UNet model_channels " + std::to_string(u.model_channels) + " is not a multiple of " +
+           std::to_string(u.norm_groups) + " (GroupNorm groups)";
   }
   return {};
 }
@@ -326,6 +327,16 @@ void detect_sd1(const ShapeLookup& s, const UNetDetection& d, const ModelHints& 
     cfg.vae = detect_vae(s);
   } else {
     refuse("no VAE (first_stage_model.*) in " + s.culprit() + "; Strata needs a complete checkpoint");
+  }
+  if (hints.vae_norm_groups) cfg.vae.norm_groups = *hints.vae_norm_groups;
+  if (hints.unet_norm_groups) cfg.unet.norm_groups = *hints.unet_norm_groups;
+  if (hints.vae_norm_groups || hints.unet_norm_groups) {
+    cfg.notes.push_back("GroupNorm groups: VAE " + std::to_string(cfg.vae.norm_groups) + ", UNet " +
+                        std::to_string(cfg.unet.norm_groups) + " from " + hints.source);
+  }
+  if (hints.vae_scale_factor) {
+    cfg.vae.scale_factor = *hints.vae_scale_factor;
+    cfg.notes.push_back("VAE scale factor " + std::to_string(cfg.vae.scale_factor) + " from " + hints.source);
   }
   if (auto why = check_unet(cfg.unet); !why.empty()) refuse(why);
 }

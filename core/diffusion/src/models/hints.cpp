@@ -2,6 +2,7 @@
 #include "models/hints.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace strata::diffusion {
 
@@ -20,6 +21,9 @@ void ModelHints::fill_from(const ModelHints& other) {
   take(prediction, other.prediction);
   take(family, other.family);
   take(native_size, other.native_size);
+  take(vae_scale_factor, other.vae_scale_factor);
+  take(vae_norm_groups, other.vae_norm_groups);
+  take(unet_norm_groups, other.unet_norm_groups);
   if (used && !other.source.empty() && source.find(other.source) == std::string::npos) {
     source = source.empty() ? other.source : source + ", " + other.source;
   }
@@ -32,6 +36,16 @@ std::optional<int> positive_int(const std::string& s) {
     std::size_t used = 0;
     int v = std::stoi(s, &used);
     if (used == s.size() && v > 0) return v;
+  } catch (const std::exception&) {
+  }
+  return std::nullopt;
+}
+
+std::optional<float> positive_float(const std::string& s) {
+  try {
+    std::size_t used = 0;
+    float v = std::stof(s, &used);
+    if (used == s.size() && v > 0.f && std::isfinite(v)) return v;
   } catch (const std::exception&) {
   }
   return std::nullopt;
@@ -57,6 +71,9 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
   if (auto* v = get("strata.text_encoder.heads")) h.text_heads = positive_int(*v);
   if (auto* v = get("strata.prediction")) h.prediction = parse_prediction(*v);
   if (auto* v = get("strata.native_size")) h.native_size = positive_int(*v);
+  if (auto* v = get("strata.vae.scale_factor")) h.vae_scale_factor = positive_float(*v);
+  if (auto* v = get("strata.vae.norm_groups")) h.vae_norm_groups = positive_int(*v);
+  if (auto* v = get("strata.unet.norm_groups")) h.unet_norm_groups = positive_int(*v);
   if (auto* v = get("modelspec.prediction_type"); v && !h.prediction) h.prediction = parse_prediction(*v);
   if (auto* v = get("modelspec.architecture"); v && !h.prediction) {
     if (v->size() > 2 && v->compare(v->size() - 2, 2, "-v") == 0) h.prediction = Prediction::VPrediction;
@@ -64,7 +81,8 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
   if (auto* v = get("ss_v_parameterization"); v && !h.prediction && (*v == "True" || *v == "true")) {
     h.prediction = Prediction::VPrediction;
   }
-  if (h.unet_num_heads || h.unet_head_dim || h.text_heads || h.prediction || h.native_size) h.source = "__metadata__";
+  if (h.unet_num_heads || h.unet_head_dim || h.text_heads || h.prediction || h.native_size || h.vae_scale_factor ||
+      h.vae_norm_groups || h.unet_norm_groups) h.source = "__metadata__";
   return h;
 }
 
@@ -178,6 +196,10 @@ ModelHints hints_from_config_json(const nlohmann::json& config, const std::strin
     if (root == nullptr) continue;
     if (const auto* u = object_at(*root, {"unet"})) h.fill_from(hints_from_diffusers_unet(*u, source));
     if (const auto* t = object_at(*root, {"text_encoder"})) h.fill_from(hints_from_diffusers_text_encoder(*t, source));
+    if (const auto* v = object_at(*root, {"vae"}); v && v->contains("scaling_factor") && (*v)["scaling_factor"].is_number()) {
+      const float f = (*v)["scaling_factor"].get<float>();
+      if (f > 0.f && !h.vae_scale_factor) h.vae_scale_factor = f;
+    }
     for (const char* key : {"scheduler", "scheduler_config_json"}) {
       if (const auto* sc = object_at(*root, {key})) h.fill_from(hints_from_scheduler(*sc, source));
     }

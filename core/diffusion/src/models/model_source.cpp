@@ -67,7 +67,12 @@ ModelSource open_single_file(const fs::path& path) {
   }
   src.hints.fill_from(ModelHints::from_metadata(src.metadata));
   std::error_code ec;
-  if (fs::is_regular_file(dir / "tokenizer" / "vocab.json", ec)) src.tokenizer_dir = dir / "tokenizer";
+  // CLIP BPE in tokenizer/, or a SentencePiece tokenizer.model next to the file or in tokenizer/.
+  if (fs::is_regular_file(dir / "tokenizer" / "vocab.json", ec) || fs::is_regular_file(dir / "tokenizer" / "tokenizer.model", ec)) {
+    src.tokenizer_dir = dir / "tokenizer";
+  } else if (fs::is_regular_file(dir / "tokenizer.model", ec)) {
+    src.tokenizer_dir = dir / "tokenizer.model";
+  }
   return src;
 }
 

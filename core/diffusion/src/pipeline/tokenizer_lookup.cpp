@@ -24,9 +24,9 @@ std::unique_ptr<Tokenizer> find_tokenizer(const std::filesystem::path& given, co
   auto where = std::filesystem::is_directory(model.path) ? model.path / "tokenizer"
                                                           : model.path.parent_path() / "tokenizer";
   throw doc::Error(doc::ErrorCode::NotFound,
-                   model.path.filename().string() + ": no tokenizer found; put vocab.json + merges.txt in " +
-                       where.string() + ", or pass --tokenizer PATH (a folder with vocab.json + merges.txt, "
-                       "or bpe_simple_vocab_16e6.txt.gz)");
+                   model.path.filename().string() + ": no tokenizer found; put vocab.json + merges.txt (or a SentencePiece tokenizer.model) in " +
+                       where.string() + ", or pass --tokenizer PATH (a folder with vocab.json + merges.txt or "
+                       "tokenizer.model, a .model file, or bpe_simple_vocab_16e6.txt.gz)");
 }
 
 void copy_named_weights(torch::nn::Module& module, const TensorIndex& index, const std::filesystem::path& file,

@@ -29,6 +29,12 @@ torch::Tensor multi_head_attention(const torch::Tensor& q, const torch::Tensor& 
   auto q4 = (q * scale).view({b, n, heads, d});  // the scale goes on q: N·d multiplies, not N·L
   auto k4 = k.reshape({b, l, heads, d});
   auto v4 = v.reshape({b, l, heads, d});
+  if (torch::GradMode::is_enabled()) {
+    // Training: one batched matmul pair (the per-head copies below would chain B·heads CopySlices
+    // nodes in the backward pass). [B, heads, N, d] x [B, heads, d, L] → [B, heads, N, L]
+    auto probs = torch::softmax(torch::matmul(q4.transpose(1, 2), k4.permute({0, 2, 3, 1})), -1);
+    return torch::matmul(probs, v4.transpose(1, 2)).transpose(1, 2).reshape({b, n, c});  // [B, N, C]
+  }
   auto out = torch::empty({b, n, heads, d}, q.options());
   const int64_t rows =
       std::clamp<int64_t>(query_block > 0 ? query_block : std::max<int64_t>(256, (int64_t{1} << 18) / l), 1, n);

@@ -58,7 +58,7 @@ torch::Tensor group_norm(const torch::Tensor& x, const nn::GroupNorm& norm, bool
   // x: [B, C, H, W]
   const auto f32 = torch::kFloat32;
   auto y = torch::group_norm(x.to(f32), norm->groups_, norm->weight.to(f32), norm->bias.to(f32), norm->eps_);
-  if (silu) torch::silu_(y);
+  if (silu) y = torch::GradMode::is_enabled() ? torch::silu(y) : torch::silu_(y);  // in place unless training
   return y.to(x.scalar_type());
 }
 

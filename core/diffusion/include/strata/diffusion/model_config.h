@@ -13,7 +13,7 @@
 // Hints are read from the file's __metadata__ (keys below), a config.json next to the file (this
 // kit's / ldm / diffusers layouts) or a diffusers folder's unet/, text_encoder/, scheduler/ configs.
 //   __metadata__ keys: "strata.unet.num_heads", "strata.unet.head_dim", "strata.text_encoder.heads",
-//   "strata.native_size",
+//   "strata.native_size", "strata.vae.scale_factor", "strata.vae.norm_groups", "strata.unet.norm_groups",
 //   "strata.prediction" ("epsilon" | "v"), "modelspec.prediction_type", "modelspec.architecture"
 //   (a "-v" suffix, e.g. "stable-diffusion-v2-768-v", means v-prediction), "ss_v_parameterization".
 #pragma once
@@ -86,6 +86,9 @@ struct ModelHints {
   std::optional<Prediction> prediction;
   std::optional<ModelFamily> family;      // e.g. from a diffusers model_index.json pipeline class
   std::optional<int> native_size;         // training resolution in pixels ("strata.native_size")
+  std::optional<float> vae_scale_factor;  // latent scale ("strata.vae.scale_factor", diffusers vae scaling_factor)
+  std::optional<int> vae_norm_groups;     // GroupNorm groups ("strata.vae.norm_groups"; SD: 32)
+  std::optional<int> unet_norm_groups;    // GroupNorm groups ("strata.unet.norm_groups"; SD: 32)
   std::string source;                     // where the hints came from ("config.json", …), for notes
 
   // Fills every unset field from `other`.

@@ -1,0 +1,109 @@
+// strata/diffusion/training.h — training the embedded model on procedural scenes (torch-free header).
+//
+// train() runs two stages and writes everything under options.out_dir:
+//   1. VAE: SD's AutoencoderKL with a small config (8× down-sampling, 4 latent channels) on random
+//      crops of rendered scenes; loss L1 + L2 + kl_weight · KL. Afterwards the latent scale factor
+//      (1 / std of the posterior means of a fixed scene set) is measured.
+//   2. LDM: a CLIP-style text encoder trained jointly with the SD UNet (small config) on VAE
+//      latents × scale factor: epsilon prediction, SD's scaled-linear schedule (1000 steps), a share
+//      of empty captions (classifier-free guidance), EMA weights.
+// The result is ONE single-file SD-layout checkpoint (fp16, EMA weights, `strata.*` metadata hints)
+// that loads through load_model / Pipeline like any SD 1.x file: <out_dir>/<model_name>.safetensors.
+//
+// Determinism: scenes, captions, crops, noise and timesteps are functions of (seed, step), so two
+// runs with the same options give the same weights (same device, threads and precision), and a run
+// stopped at a checkpoint and resumed gives the weights of an uninterrupted run. Checkpoints:
+// <out_dir>/checkpoints/{vae,ldm}.safetensors (fp32 weights, AdamW moments, EMA), written every
+// checkpoint_every steps, at the end of each stage and when stopped; train() resumes from them.
+//
+// The tokenizer (a SentencePiece tokenizer.model) is an input: strata-spm-train writes it, a
+// separate executable because libsentencepiece's trainer cannot share a process with libtorch.
+//
+// Thread-safety: train() uses the calling thread plus one scene-rendering thread; hooks are called
+// on the calling thread. Errors: doc::Error (InvalidArgument for bad options, IoError, Runtime).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "strata/diffusion/pipeline.h"
+
+namespace strata::diffusion {
+
+struct TrainOptions {
+  std::filesystem::path out_dir;            // checkpoints/ and the model file go here
+  std::filesystem::path tokenizer;          // SentencePiece tokenizer.model (copied next to the model)
+  std::string model_name = "strata-shapes"; // <out_dir>/<model_name>.safetensors
+  std::uint64_t seed = 1;
+  Device device = Device::CPU;
+  bool bf16 = true;                         // autocast matmuls/convs to bf16 (CPU and CUDA)
+  int threads = 0;                          // intra-op threads, 0 = all cores
+  int image_size = 128;                     // scenes are rendered at this size (the native size)
+
+  // Stage 1: VAE.
+  int vae_base_channels = 32;
+  std::vector<int> vae_channel_mult{1, 2, 2, 4};  // 4 levels: 8× down-sampling
+  int vae_res_blocks = 1;
+  int vae_norm_groups = 8;                  // 4 channels per group at 32 (SD: 128 / 32)
+  int vae_steps = 2000;
+  int vae_batch = 8;
+  int vae_crop = 64;                        // training crop side (multiple of 8, ≤ image_size)
+  float vae_lr = 2e-4f;
+  float vae_kl_weight = 1e-6f;
+
+  // Stage 2: text encoder + UNet.
+  int unet_channels = 64;
+  std::vector<int> unet_channel_mult{1, 2, 2};
+  std::vector<int> unet_attention_levels{1, 2};
+  int unet_res_blocks = 2;
+  int unet_norm_groups = 16;
+  int unet_heads = 4;
+  int text_width = 128;
+  int text_layers = 4;
+  int text_heads = 2;
+  int ldm_steps = 3400;
+  int ldm_batch = 48;
+  float ldm_lr = 4e-4f;
+  float ema_decay = 0.999f;
+  float empty_caption_share = 0.1f;
+
+  int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
+  int checkpoint_every = 250;               // steps; 0 = only at stage ends
+  int export_every = 500;                   // LDM steps between model exports; 0 = only at the end
+  int scale_batches = 8;                    // batches of vae_batch scenes for the scale factor
+  // Stop (after writing a checkpoint) once this many steps of both stages together are done;
+  // -1 = run to the end. For tests of resume and for runs split across sessions.
+  std::int64_t stop_at_step = -1;
+};
+
+struct TrainProgress {
+  std::string stage;                        // "vae", "scale", "ldm"
+  std::int64_t step = 0;                    // steps done in this stage
+  std::int64_t total = 0;                   // steps of this stage
+  double loss = 0.0;                        // this step's loss
+  double seconds_per_step = 0.0;            // mean over this process's steps of the stage
+  double eta_seconds = 0.0;                 // both stages' remaining steps at the current rates
+};
+
+struct TrainHooks {
+  std::function<void(const TrainProgress&)> on_progress;
+  std::function<void(const std::string&)> on_message;  // stage changes, checkpoints, exports
+  std::function<bool()> should_stop;        // checked every step: checkpoint and return
+};
+
+struct TrainResult {
+  bool finished = false;                    // false: stopped (stop_at_step or should_stop)
+  std::filesystem::path model_file;         // empty until exported
+  float scale_factor = 0.f;
+  std::vector<double> vae_losses;           // per step run in this process
+  std::vector<double> ldm_losses;
+  double vae_seconds_per_step = 0.0;
+  double ldm_seconds_per_step = 0.0;
+};
+
+TrainResult train(const TrainOptions& options, const TrainHooks& hooks = {});
+
+}  // namespace strata::diffusion

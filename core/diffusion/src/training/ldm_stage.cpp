@@ -1,0 +1,151 @@
+// training/ldm_stage.cpp — stage 2: a CLIP-style text encoder and the UNet, trained jointly on the
+// frozen VAE's latents (× scale factor): epsilon prediction on SD's scaled-linear schedule, a share
+// of empty captions for classifier-free guidance, EMA weights for the export.
+// Ref: CompVis ldm/models/diffusion/ddpm.py (LatentDiffusion.p_losses with parameterization "eps",
+//      q_sample, cond_stage_trainable), ldm/modules/ema.py; diffusers v0.21 train_text_to_image.py.
+#include <cmath>
+
+#include "samplers/schedule.h"
+#include "strata/diffusion/prompt.h"
+#include "strata/doc/error.h"
+#include "training/init.h"
+#include "training/optim.h"
+#include "training/scene_batches.h"
+#include "training/stages.h"
+
+namespace strata::diffusion::training {
+
+namespace {
+
+constexpr std::uint64_t kLDMStream = 2;
+
+// Captions → [B, 77] ids exactly as the pipeline tokenizes a prompt (first chunk).
+torch::Tensor caption_ids(const Tokenizer& tokenizer, const std::vector<std::string>& captions) {
+  std::vector<std::int64_t> ids;
+  ids.reserve(captions.size() * kChunkLength);
+  for (const auto& c : captions) {
+    const auto chunks = tokenize_prompt(tokenizer, c);
+    ids.insert(ids.end(), chunks.ids[0].begin(), chunks.ids[0].end());
+  }
+  return torch::tensor(ids, torch::kInt64).view({static_cast<int64_t>(captions.size()), kChunkLength});
+}
+
+// Swaps the live parameters with the EMA shadow (twice = back). Used around the export.
+void swap_with(std::vector<torch::Tensor>& params, const std::vector<torch::Tensor>& shadow) {
+  torch::NoGradGuard no_grad;
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    auto tmp = params[i].detach().clone();
+    params[i].copy_(shadow[i]);
+    const_cast<torch::Tensor&>(shadow[i]).copy_(tmp);
+  }
+}
+
+}  // namespace
+
+bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer) {
+  const TrainOptions& o = ctx.options;
+  const auto device = device_of(o);
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
+  UNetModel unet(unet_config(o), opts);
+  CLIPTextModel text(text_config(o, tokenizer.vocab_size(), tokenizer.bos_id(), tokenizer.eos_id(), tokenizer.pad_id()), opts);
+  for (auto& p : vae->parameters()) p.set_requires_grad(false);
+  vae->eval();
+
+  auto params = trainable_parameters(*unet);
+  for (auto& p : trainable_parameters(*text)) params.push_back(p);
+  AdamW opt(params);
+  std::int64_t step = 0;
+  const auto path = o.out_dir / "checkpoints" / "ldm.safetensors";
+  auto ckpt = read_checkpoint(path);
+  if (ckpt) {
+    load_parameters(*unet, *ckpt, "unet.");
+    load_parameters(*text, *ckpt, "text.");
+    step = ckpt->step();
+    opt.load(ckpt->tensors, "opt.", step);
+    ctx.message("LDM: resuming at step " + std::to_string(step));
+  } else {
+    auto gen = make_generator(mix_seed(o.seed, 12));
+    init_parameters(*unet, gen, unet_zero_init);
+    init_parameters(*text, gen);
+  }
+  Ema ema(params, o.ema_decay);
+  if (ckpt) ema.load(ckpt->tensors, "ema.");
+  ckpt.reset();
+
+  auto save = [&] {
+    NamedTensors t;
+    append_parameters(t, *unet, "unet.");
+    append_parameters(t, *text, "text.");
+    opt.save(t, "opt.");
+    ema.save(t, "ema.");
+    write_checkpoint(path, t, {{"step", std::to_string(step)}});
+  };
+  auto do_export = [&] {
+    swap_with(params, ema.shadow());
+    ctx.result.model_file = export_model(o, vae, unet, text, scale_factor, step);
+    swap_with(params, ema.shadow());
+    ctx.message("LDM: exported " + ctx.result.model_file.string() + " (EMA weights, step " + std::to_string(step) + ")");
+  };
+
+  const auto& acp = diffusers_tables().alphas_cumprod;  // ᾱ_t, t = 0…999
+  auto sqrt_acp = torch::tensor(std::vector<float>(acp.begin(), acp.end())).sqrt();
+  auto sqrt_1m_acp = (1.0 - torch::tensor(std::vector<float>(acp.begin(), acp.end()))).sqrt();
+  const std::uint64_t stream = mix_seed(o.seed, kLDMStream);
+  SceneBatchQueue queue(stream, step, o.ldm_steps, o.ldm_batch, o.image_size, o.empty_caption_share);
+  StageClock clock;
+  unet->train();
+  text->train();
+  while (step < o.ldm_steps) {
+    if (ctx.must_stop(step)) {
+      save();
+      ctx.message("LDM: stopped at step " + std::to_string(step) + ", checkpoint written");
+      return false;
+    }
+    auto batch = queue.next();
+    auto gen = make_generator(mix_seed(stream, static_cast<std::uint64_t>(step) + 0x5EEDull));
+    const int64_t b = batch.batch;
+    auto x = images_tensor(batch).to(device);                                   // [B, 3, S, S]
+    torch::Tensor z0;                                                           // [B, 4, S/8, S/8]
+    {
+      torch::NoGradGuard no_grad;
+      AutocastScope autocast(o);
+      auto post = AutoencoderKLImpl::split_moments(vae->encode_moments(x));
+      auto n = torch::randn(post.mean.sizes(), gen, torch::kFloat32).to(device);
+      z0 = ((post.mean + post.std * n) * scale_factor).to(torch::kFloat32);
+    }
+    auto t = torch::randint(0, kTrainTimesteps, {b}, gen, torch::kInt64);      // [B]
+    auto eps = torch::randn(z0.sizes(), gen, torch::kFloat32).to(device);     // [B, 4, h, w]
+    auto a = sqrt_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
+    auto s = sqrt_1m_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
+    auto zt = a * z0 + s * eps;
+    auto ids = caption_ids(tokenizer, batch.captions).to(device);              // [B, 77]
+    torch::Tensor pred;
+    {
+      AutocastScope autocast(o);
+      auto context = text->forward(ids);                                       // [B, 77, width]
+      pred = unet->forward(zt, t.to(torch::kFloat32).to(device), context).to(torch::kFloat32);
+    }
+    auto loss = (pred - eps).pow(2).mean();
+    loss.backward();
+    opt.step(learning_rate(o.ldm_lr, step, o.warmup_steps));
+    opt.zero_grad();
+    ++step;
+    ++clock.steps;
+    ema.update(params, step);
+    const double l = loss.item<double>();
+    if (!std::isfinite(l)) throw doc::Error(doc::ErrorCode::Runtime, "LDM loss is not finite at step " + std::to_string(step));
+    ctx.result.ldm_losses.push_back(l);
+    if (ctx.hooks.on_progress) {
+      const double sps = clock.seconds_per_step();
+      ctx.hooks.on_progress({"ldm", step, o.ldm_steps, l, sps, sps * static_cast<double>(o.ldm_steps - step)});
+    }
+    if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0 && step < o.ldm_steps) save();
+    if (o.export_every > 0 && step % o.export_every == 0 && step < o.ldm_steps) do_export();
+  }
+  ctx.result.ldm_seconds_per_step = clock.seconds_per_step();
+  save();
+  do_export();
+  return true;
+}
+
+}  // namespace strata::diffusion::training

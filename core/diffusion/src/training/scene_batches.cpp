@@ -1,0 +1,101 @@
+// training/scene_batches.cpp — see scene_batches.h.
+#include "training/scene_batches.h"
+
+#include <cstring>
+
+#include "strata/scenes/caption.h"
+#include "strata/scenes/render.h"
+#include "training/init.h"
+
+namespace strata::diffusion::training {
+
+using scenes::Colour;
+using scenes::Kind;
+
+const std::vector<std::pair<Kind, Colour>>& held_out_pairs() {
+  static const std::vector<std::pair<Kind, Colour>> pairs{
+      {Kind::Star, Colour::Blue},     {Kind::Square, Colour::Orange}, {Kind::Circle, Colour::Purple},
+      {Kind::Heart, Colour::Yellow},  {Kind::Ring, Colour::White},    {Kind::Cross, Colour::Green},
+      {Kind::Hexagon, Colour::Red},   {Kind::Triangle, Colour::Pink},
+  };
+  return pairs;
+}
+
+std::string held_out_description() {
+  std::string s;
+  for (const auto& [kind, colour] : held_out_pairs()) {
+    if (!s.empty()) s += ", ";
+    s += std::string(scenes::to_string(colour)) + " " + std::string(scenes::to_string(kind));
+  }
+  return s;
+}
+
+SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share) {
+  SceneBatch out;
+  out.step = step;
+  out.batch = batch;
+  out.size = size;
+  const std::size_t plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * 3;
+  out.rgb.resize(plane * static_cast<std::size_t>(batch));
+  out.captions.resize(static_cast<std::size_t>(batch));
+  scenes::SceneOptions options;
+  options.excluded = held_out_pairs();
+  const std::uint64_t step_seed = mix_seed(stream, static_cast<std::uint64_t>(step));
+  for (int i = 0; i < batch; ++i) {
+    const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
+    const scenes::Scene scene = scenes::sample_scene(seed, options);
+    const doc::Image8 image = scenes::render(scene, size, size);
+    std::memcpy(out.rgb.data() + plane * static_cast<std::size_t>(i), image.pixels.data(), plane);
+    const std::uint64_t c = mix_seed(seed, 0xC0FFEEull);
+    const double u = static_cast<double>(c >> 11) * 0x1.0p-53;  // uniform [0, 1)
+    out.captions[static_cast<std::size_t>(i)] = u < empty_share ? std::string() : scenes::caption(scene, c);
+  }
+  return out;
+}
+
+SceneBatchQueue::SceneBatchQueue(std::uint64_t stream, std::int64_t first, std::int64_t last, int batch, int size,
+                                 float empty_share, int depth)
+    : stream_(stream), next_(first), last_(last), batch_(batch), size_(size), depth_(depth),
+      empty_share_(empty_share), thread_([this] { run(); }) {}
+
+SceneBatchQueue::~SceneBatchQueue() {
+  {
+    std::lock_guard lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void SceneBatchQueue::run() {
+  std::int64_t step = 0;
+  {
+    std::lock_guard lock(mutex_);
+    step = next_;
+  }
+  for (; step < last_; ++step) {
+    {
+      std::unique_lock lock(mutex_);
+      changed_.wait(lock, [this] { return stop_ || static_cast<int>(ready_.size()) < depth_; });
+      if (stop_) return;
+    }
+    SceneBatch b = render_batch(stream_, step, batch_, size_, empty_share_);
+    {
+      std::lock_guard lock(mutex_);
+      ready_.push_back(std::move(b));
+    }
+    changed_.notify_all();
+  }
+}
+
+SceneBatch SceneBatchQueue::next() {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [this] { return !ready_.empty(); });
+  SceneBatch b = std::move(ready_.front());
+  ready_.pop_front();
+  lock.unlock();
+  changed_.notify_all();
+  return b;
+}
+
+}  // namespace strata::diffusion::training

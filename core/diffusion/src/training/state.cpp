@@ -1,0 +1,204 @@
+// training/state.cpp — see state.h.
+#include "training/state.h"
+
+#include <ATen/autocast_mode.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+
+#include "models/loader.h"
+#include "strata/doc/error.h"
+#include "strata/scenes/scene.h"
+#include "strata/diffusion/tensor_index.h"
+#include "torch_tensors.h"
+#include "training/scene_batches.h"
+
+namespace strata::diffusion::training {
+
+namespace fs = std::filesystem;
+
+VAEConfig vae_config(const TrainOptions& o) {
+  VAEConfig v;
+  v.base_channels = o.vae_base_channels;
+  v.channel_mult = o.vae_channel_mult;
+  v.num_res_blocks = o.vae_res_blocks;
+  v.latent_channels = 4;
+  v.norm_groups = o.vae_norm_groups;
+  return v;
+}
+
+UNetConfig unet_config(const TrainOptions& o) {
+  UNetConfig u;
+  u.in_channels = 4;
+  u.out_channels = 4;
+  u.model_channels = o.unet_channels;
+  u.channel_mult = o.unet_channel_mult;
+  u.num_res_blocks = o.unet_res_blocks;
+  u.attention_levels = o.unet_attention_levels;
+  u.num_heads = o.unet_heads;
+  u.head_dim = -1;
+  u.transformer_depth = 1;
+  u.context_dim = o.text_width;
+  u.linear_proj = false;
+  u.norm_groups = o.unet_norm_groups;
+  return u;
+}
+
+TextEncoderConfig text_config(const TrainOptions& o, int vocab_size, int bos, int eos, int pad) {
+  TextEncoderConfig t;
+  t.vocab_size = vocab_size;
+  t.max_positions = 77;
+  t.width = o.text_width;
+  t.layers = o.text_layers;
+  t.heads = o.text_heads;
+  t.mlp_width = 4 * o.text_width;
+  t.quick_gelu = true;
+  t.bos_id = bos;
+  t.eos_id = eos;
+  t.pad_id = pad;
+  return t;
+}
+
+std::int64_t Checkpoint::step() const {
+  auto it = metadata.find("step");
+  return it == metadata.end() ? 0 : std::stoll(it->second);
+}
+
+std::optional<Checkpoint> read_checkpoint(const fs::path& path) {
+  if (!fs::exists(path)) return std::nullopt;
+  Checkpoint c;
+  c.metadata = TensorIndex::open(path).metadata();
+  c.tensors = load_all(path);
+  return c;
+}
+
+void write_checkpoint(const fs::path& path, const NamedTensors& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  fs::create_directories(path.parent_path());
+  save_safetensors(path, tensors, metadata);
+}
+
+void append_parameters(NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
+  for (auto& item : module.named_parameters(true)) out.emplace_back(prefix + item.key(), item.value().detach());
+}
+
+void load_parameters(torch::nn::Module& module, const Checkpoint& ckpt, const std::string& prefix) {
+  torch::NoGradGuard no_grad;
+  for (auto& item : module.named_parameters(true)) {
+    const std::string key = prefix + item.key();
+    auto it = ckpt.tensors.find(key);
+    if (it == ckpt.tensors.end()) throw doc::Error(doc::ErrorCode::CorruptFile, key + ": missing from the training checkpoint");
+    item.value().copy_(it->second);
+  }
+}
+
+std::string float_string(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  return buf;
+}
+
+namespace {
+
+void append_fp16(NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
+  for (auto& item : module.named_parameters(true)) {
+    out.emplace_back(prefix + item.key(), item.value().detach().to(torch::kCPU, torch::kFloat16).contiguous());
+  }
+}
+
+std::string int_list(const std::vector<int>& v) {
+  std::string s;
+  for (int x : v) s += (s.empty() ? "" : ",") + std::to_string(x);
+  return s;
+}
+
+}  // namespace
+
+fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet, CLIPTextModel& text,
+                      float scale_factor, std::int64_t ldm_steps_done) {
+  NamedTensors tensors;
+  append_fp16(tensors, *unet, kUNetPrefix);
+  append_fp16(tensors, *vae, kVAEPrefix);
+  append_fp16(tensors, *text, kTextEncoderPrefix);
+  std::map<std::string, std::string> meta{
+      {"strata.native_size", std::to_string(o.image_size)},
+      {"strata.unet.num_heads", std::to_string(o.unet_heads)},
+      {"strata.text_encoder.heads", std::to_string(o.text_heads)},
+      {"strata.vae.scale_factor", float_string(scale_factor)},
+      {"strata.prediction", "epsilon"},
+      {"strata.vae.norm_groups", std::to_string(o.vae_norm_groups)},
+      {"strata.unet.norm_groups", std::to_string(o.unet_norm_groups)},
+      {"strata.training.seed", std::to_string(o.seed)},
+      {"strata.training.vae_steps", std::to_string(o.vae_steps)},
+      {"strata.training.ldm_steps", std::to_string(ldm_steps_done)},
+      {"strata.training.ldm_batch", std::to_string(o.ldm_batch)},
+      {"strata.training.held_out", held_out_description()},
+      {"modelspec.architecture", "strata-shapes-ldm"},
+  };
+  fs::create_directories(o.out_dir);
+  const fs::path file = o.out_dir / (o.model_name + ".safetensors");
+  save_safetensors(file, tensors, meta);
+
+  nlohmann::json config = {
+      {"summary", {{"name", o.model_name}, {"prediction_type", "epsilon"}, {"native_size", o.image_size},
+                   {"held_out", held_out_description()}}},
+      {"diffusers",
+       {{"unet", {{"sample_size", o.image_size / 8}, {"num_attention_heads", o.unet_heads},
+                  {"block_out_channels", [&] { std::vector<int> b; for (int m : o.unet_channel_mult) b.push_back(m * o.unet_channels); return b; }()},
+                  {"layers_per_block", o.unet_res_blocks}, {"cross_attention_dim", o.text_width}}},
+        {"text_encoder", {{"num_attention_heads", o.text_heads}, {"hidden_act", "quick_gelu"},
+                          {"hidden_size", o.text_width}, {"num_hidden_layers", o.text_layers}}},
+        {"vae", {{"scaling_factor", scale_factor}, {"latent_channels", 4},
+                 {"block_out_channels", [&] { std::vector<int> b; for (int m : o.vae_channel_mult) b.push_back(m * o.vae_base_channels); return b; }()},
+                 {"layers_per_block", o.vae_res_blocks}}},
+        {"scheduler", {{"prediction_type", "epsilon"}, {"beta_schedule", "scaled_linear"}, {"beta_start", 0.00085},
+                       {"beta_end", 0.012}, {"num_train_timesteps", 1000}}}}},
+      {"training", {{"seed", o.seed}, {"image_size", o.image_size}, {"vae_steps", o.vae_steps},
+                    {"vae_batch", o.vae_batch}, {"vae_crop", o.vae_crop}, {"ldm_steps", ldm_steps_done},
+                    {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ema_decay", o.ema_decay},
+                    {"empty_caption_share", o.empty_caption_share}, {"unet_channel_mult", int_list(o.unet_channel_mult)},
+                    {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
+  };
+  std::ofstream(o.out_dir / "config.json") << config.dump(2) << "\n";
+  const fs::path tok = o.out_dir / "tokenizer.model";
+  if (!o.tokenizer.empty() && fs::weakly_canonical(o.tokenizer) != fs::weakly_canonical(tok)) {
+    fs::copy_file(o.tokenizer, tok, fs::copy_options::overwrite_existing);
+  }
+  return file;
+}
+
+torch::Device device_of(const TrainOptions& o) {
+  return o.device == Device::CUDA ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+}
+
+AutocastScope::AutocastScope(const TrainOptions& o) {
+  if (!o.bf16) return;
+  if (o.device == Device::CUDA) {
+    cuda_ = true;
+    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(true);
+  } else {
+    cpu_ = true;
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+  }
+}
+
+AutocastScope::~AutocastScope() {
+  if (cpu_) at::autocast::set_cpu_enabled(false);
+  if (cuda_) at::autocast::set_enabled(false);
+  if (cpu_ || cuda_) at::autocast::clear_cache();
+}
+
+double learning_rate(double base, std::int64_t step, int warmup) {
+  if (warmup <= 0 || step >= warmup) return base;
+  return base * static_cast<double>(step + 1) / static_cast<double>(warmup);
+}
+
+double StageClock::seconds_per_step() const {
+  if (steps == 0) return 0.0;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(steps);
+}
+
+}  // namespace strata::diffusion::training
