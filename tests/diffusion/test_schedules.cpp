@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "reference.h"
+#include "sampler_test_support.h"
 #include "samplers/lms.h"
 #include "samplers/sampler.h"
 #include "samplers/schedule.h"
@@ -24,21 +25,6 @@ using namespace strata::diffusion;
 
 namespace {
 
-SamplerKind sampler_for_class(const std::string& cls) {
-  static const std::map<std::string, SamplerKind> kinds{
-      {"DDIMScheduler", SamplerKind::DDIM},
-      {"DDPMScheduler", SamplerKind::DDPM},
-      {"PNDMScheduler", SamplerKind::PNDM},
-      {"EulerDiscreteScheduler", SamplerKind::Euler},
-      {"EulerAncestralDiscreteScheduler", SamplerKind::EulerAncestral},
-      {"LMSDiscreteScheduler", SamplerKind::LMS},
-      {"HeunDiscreteScheduler", SamplerKind::Heun},
-      {"DPMSolverMultistepScheduler", SamplerKind::DPMPP2M},
-  };
-  auto it = kinds.find(cls);
-  REQUIRE(it != kinds.end());
-  return it->second;
-}
 
 TimestepSpacing spacing_named(const std::string& s) {
   if (s == "leading") return TimestepSpacing::Leading;
@@ -140,7 +126,7 @@ TEST_CASE("samplers: diffusers scheduler tables (every scheduler, spacing varian
         const auto& want = v.at("steps_" + std::to_string(n));
         const auto& config = v.at("config");
         PlanOptions o;
-        o.sampler = sampler_for_class(v.at("class").get<std::string>());
+        o.sampler = test::sampler_for_class(v.at("class").get<std::string>());
         o.schedule = config.value("use_karras_sigmas", false) ? ScheduleKind::Karras : ScheduleKind::Normal;
         o.steps = n;
         // The 'pipeline' variant checks each class's own default spacing.
@@ -301,7 +287,7 @@ TEST_CASE("samplers: pipelines' timesteps and img2img initial latents", "[sample
   for (const auto& [name, c] : index.at("cases").items()) {
     INFO(name);
     PlanOptions o;
-    o.sampler = sampler_for_class(c.at("scheduler_class").get<std::string>());
+    o.sampler = test::sampler_for_class(c.at("scheduler_class").get<std::string>());
     o.schedule = c.at("scheduler_overrides").value("use_karras_sigmas", false) ? ScheduleKind::Karras : ScheduleKind::Normal;
     o.steps = c.at("steps").get<int>();
     o.strength = c.value("strength", 1.0);

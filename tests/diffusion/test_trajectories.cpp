@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "reference.h"
+#include "sampler_test_support.h"
 #include "samplers/sampler.h"
 #include "strata/doc/error.h"
 #include "torch_tensors.h"
@@ -40,19 +41,6 @@ void check_close(const torch::Tensor& got, const torch::Tensor& want, const std:
   CHECK(diff <= kRtol * scale);
 }
 
-const std::map<std::string, SamplerKind>& diffusers_classes() {
-  static const std::map<std::string, SamplerKind> m{
-      {"DDIMScheduler", SamplerKind::DDIM},
-      {"DDPMScheduler", SamplerKind::DDPM},
-      {"PNDMScheduler", SamplerKind::PNDM},
-      {"EulerDiscreteScheduler", SamplerKind::Euler},
-      {"EulerAncestralDiscreteScheduler", SamplerKind::EulerAncestral},
-      {"LMSDiscreteScheduler", SamplerKind::LMS},
-      {"HeunDiscreteScheduler", SamplerKind::Heun},
-      {"DPMSolverMultistepScheduler", SamplerKind::DPMPP2M},
-  };
-  return m;
-}
 
 const std::map<std::string, SamplerKind>& kdiffusion_samplers() {
   static const std::map<std::string, SamplerKind> m{
@@ -91,7 +79,7 @@ TEST_CASE("samplers: diffusers toy-denoiser trajectories", "[samplers][trajector
   for (const auto& [key, c] : traj.items()) {
     INFO(key);
     PlanOptions o;
-    o.sampler = diffusers_classes().at(c.at("class").get<std::string>());
+    o.sampler = test::sampler_for_class(c.at("class").get<std::string>());
     o.schedule = c.at("overrides").value("use_karras_sigmas", false) ? ScheduleKind::Karras : ScheduleKind::Normal;
     o.steps = c.at("steps").get<int>();
     const Plan plan = make_plan(o);

@@ -1,6 +1,10 @@
 // Helpers for the strata_io tests: test images, raw files, hand-built PNG chunks.
 #pragma once
 
+#include <csignal>
+
+#include <sys/resource.h>
+
 #include <zlib.h>
 
 #include <cstdint>
@@ -15,6 +19,28 @@
 #include "strata/doc/image.h"
 
 namespace strata::test {
+
+// Limits the size of files this process may write; restored on scope exit. SIGXFSZ is ignored so
+// that write() fails with EFBIG instead of killing the process.
+class FileSizeLimit {
+ public:
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved_);
+    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved_;
+    limit.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved_);
+    std::signal(SIGXFSZ, old_handler_);
+  }
+
+ private:
+  rlimit saved_{};
+  void (*old_handler_)(int) = nullptr;
+};
+
 
 using ByteVec = std::vector<std::uint8_t>;
 

@@ -25,26 +25,6 @@ std::vector<std::string> names_in(const fs::path& dir) {
   return out;
 }
 
-// Limits the size of files this process may write; restored on scope exit. SIGXFSZ is ignored so
-// that write() fails with EFBIG instead of killing the process.
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, old_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*old_handler_)(int) = nullptr;
-};
 
 }  // namespace
 
@@ -98,7 +78,7 @@ TEST_CASE("A write that fails midway leaves the existing file untouched and no t
     v = static_cast<std::uint8_t>(state >> 24);
   }
   {
-    FileSizeLimit limit(4096);  // the noise PNG is ~200 KB
+    test::FileSizeLimit limit(4096);  // the noise PNG is ~200 KB
     REQUIRE_STRATA_ERROR(write_png(path, noise), ErrorCode::IoError, "write failed");
   }
   CHECK(test::file_bytes(path) == original);

@@ -188,30 +188,6 @@ TEST_CASE("OpenRaster reads files from other programs: groups, foreign attribute
   CHECK(r.strata_json.empty());
 }
 
-namespace {
-
-// Limits the size of files this process may write (SIGXFSZ ignored, so write() fails with EFBIG).
-class FileSizeLimit {
- public:
-  explicit FileSizeLimit(rlim_t bytes) {
-    getrlimit(RLIMIT_FSIZE, &saved_);
-    old_handler_ = std::signal(SIGXFSZ, SIG_IGN);
-    rlimit limit = saved_;
-    limit.rlim_cur = bytes;
-    setrlimit(RLIMIT_FSIZE, &limit);
-  }
-  ~FileSizeLimit() {
-    setrlimit(RLIMIT_FSIZE, &saved_);
-    std::signal(SIGXFSZ, old_handler_);
-  }
-
- private:
-  rlimit saved_{};
-  void (*old_handler_)(int) = nullptr;
-};
-
-}  // namespace
-
 TEST_CASE("OpenRaster saves are atomic: a failed save keeps the old file", "[io][ora][atomic]") {
   auto dir = test::temp_dir("ora_atomic");
   const auto path = dir / "p.ora";
@@ -224,7 +200,7 @@ TEST_CASE("OpenRaster saves are atomic: a failed save keeps the old file", "[io]
   OraStack bigger = s;
   bigger.layers[2].pixels = test::pattern_image(512, 512, 4);
   {
-    FileSizeLimit limit(before.size() + 100);
+    test::FileSizeLimit limit(before.size() + 100);
     REQUIRE_STRATA_ERROR(write_ora(path, bigger), ErrorCode::IoError, "p.ora");
   }
   CHECK(test::file_bytes(path) == before);
