@@ -15,5 +15,6 @@ RunFn add_inspect(CLI::App& root);
 RunFn add_generate(CLI::App& root);
 RunFn add_info(CLI::App& root);
 RunFn add_bench(CLI::App& root);
+RunFn add_eval_shapes(CLI::App& root);
 
 }  // namespace strata::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   add(&strata::cli::add_generate);
   add(&strata::cli::add_info);
   add(&strata::cli::add_bench);
+  add(&strata::cli::add_eval_shapes);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

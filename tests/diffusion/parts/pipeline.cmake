@@ -9,3 +9,13 @@ if(TARGET strata-cli)
             ${CMAKE_CURRENT_BINARY_DIR}/cli_generate $<TARGET_FILE:image_tool>)
   set_tests_properties(cli_generate PROPERTIES TIMEOUT 600)
 endif()
+
+if(TARGET strata-cli)
+  # eval-shapes end to end on the tiny model (random weights: the figure is ~0 %; the command's
+  # report and its images are what is checked; the evaluator has its own tests in tests/scenes).
+  add_test(NAME cli_eval_shapes
+    COMMAND strata-cli eval-shapes -m ${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors --tokenizer ${STRATA_REFERENCE_DIR}/clip
+            --count 3 --steps 3 --size 64 -o ${CMAKE_CURRENT_BINARY_DIR}/eval_shapes)
+  set_tests_properties(cli_eval_shapes PROPERTIES
+    PASS_REGULAR_EXPRESSION "held out +blue star.*[0-3]/3 images have every stated attribute right.*shapes +[0-9.]+ % fully right")
+endif()

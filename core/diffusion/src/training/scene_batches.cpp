@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "strata/scenes/caption.h"
+#include "strata/scenes/held_out.h"
 #include "strata/scenes/render.h"
 #include "training/init.h"
 
@@ -11,24 +12,6 @@ namespace strata::diffusion::training {
 
 using scenes::Colour;
 using scenes::Kind;
-
-const std::vector<std::pair<Kind, Colour>>& held_out_pairs() {
-  static const std::vector<std::pair<Kind, Colour>> pairs{
-      {Kind::Star, Colour::Blue},     {Kind::Square, Colour::Orange}, {Kind::Circle, Colour::Purple},
-      {Kind::Heart, Colour::Yellow},  {Kind::Ring, Colour::White},    {Kind::Cross, Colour::Green},
-      {Kind::Hexagon, Colour::Red},   {Kind::Triangle, Colour::Pink},
-  };
-  return pairs;
-}
-
-std::string held_out_description() {
-  std::string s;
-  for (const auto& [kind, colour] : held_out_pairs()) {
-    if (!s.empty()) s += ", ";
-    s += std::string(scenes::to_string(colour)) + " " + std::string(scenes::to_string(kind));
-  }
-  return s;
-}
 
 SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share) {
   SceneBatch out;

@@ -10,6 +10,8 @@
 // from one consumer thread.
 #pragma once
 
+#include "strata/scenes/held_out.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -24,8 +26,8 @@
 namespace strata::diffusion::training {
 
 // (kind, colour) pairs never shown in training: the evaluation's held-out combinations.
-const std::vector<std::pair<scenes::Kind, scenes::Colour>>& held_out_pairs();
-std::string held_out_description();  // "blue star, orange square, …"
+using scenes::held_out_description;  // "blue star, orange square, …"
+using scenes::held_out_pairs;
 
 struct SceneBatch {
   std::int64_t step = 0;
