@@ -7,11 +7,17 @@
 
 namespace strata::cli {
 
-doc::Image8 fill_transparent(const doc::Image8& rgba, const std::string& method, std::int64_t seed) {
+io::InfillOptions infill_options(const std::string& method, std::int64_t seed) {
   io::InfillOptions o;
-  o.method = method == "edge" ? io::InfillMethod::EdgeTile : *io::parse_infill_method(method);
+  const auto m = io::parse_infill_method(method);
+  if (!m) throw doc::Error(doc::ErrorCode::InvalidArgument, "--infill " + method + ": expected telea, edge, solid or noise");
+  o.method = *m;
   o.noise_seed = static_cast<std::uint64_t>(seed);
-  return io::infill(rgba, o);
+  return o;
+}
+
+doc::Image8 fill_transparent(const doc::Image8& rgba, const std::string& method, std::int64_t seed) {
+  return io::infill(rgba, infill_options(method, seed));
 }
 
 doc::Image8 to_rgb(const doc::Image8& image) {

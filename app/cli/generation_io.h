@@ -8,6 +8,7 @@
 
 #include "strata/diffusion/pipeline.h"
 #include "strata/io/image_codec.h"
+#include "strata/io/infill.h"
 
 namespace strata::cli {
 
@@ -16,6 +17,7 @@ doc::Image8 to_rgb(const doc::Image8& image);
 
 // RGBA with transparent pixels → RGB with them pre-filled ("telea", "edge", "solid", "noise"),
 // so that no transparent pixel reaches the VAE (outpainting). Noise is seeded with `seed`.
+io::InfillOptions infill_options(const std::string& method, std::int64_t seed);
 doc::Image8 fill_transparent(const doc::Image8& rgba, const std::string& method, std::int64_t seed);
 
 std::vector<io::TextChunk> metadata_chunks(const diffusion::GenerationRequest& request,

@@ -20,10 +20,7 @@ ProjectRun prepare_project_request(const std::filesystem::path& path, diffusion:
     throw doc::Error(doc::ErrorCode::InvalidArgument,
                      "--project takes size, init image and strengths from the document; drop -W/-H/-i/--mask/--strength-map");
   }
-  io::InfillOptions o;
-  o.method = infill == "edge" ? io::InfillMethod::EdgeTile : *io::parse_infill_method(infill);
-  o.noise_seed = static_cast<std::uint64_t>(r.seed);
-  io::GenerationInputs in = io::generation_inputs(run.project.document, o);
+  io::GenerationInputs in = io::generation_inputs(run.project.document, infill_options(infill, r.seed));
   r.width = in.bbox.width;
   r.height = in.bbox.height;
   if (in.has_content) {

@@ -68,6 +68,21 @@ void check_generator_position(at::Generator& gen, std::int64_t draws, const torc
 
 }  // namespace
 
+namespace {
+
+// The end of a replayed run: the final latent, and the generator advanced by exactly the
+// reference's noise draws (compared with the logged draws when there are any).
+void check_run_end(const torch::Tensor& final, at::Generator& gen, const std::map<std::string, torch::Tensor>& t,
+                   const std::string& key, const nlohmann::json& c, double& worst) {
+  check_close(final, t.at(key + "|final"), "final", worst);
+  const auto draws = c.at("n_noise_draws").get<std::int64_t>();
+  const auto it = t.find(key + "|noise_draws");
+  CHECK((it != t.end()) == (draws > 0));
+  check_generator_position(gen, draws, it != t.end() ? &it->second : nullptr);
+}
+
+}  // namespace
+
 TEST_CASE("samplers: diffusers toy-denoiser trajectories", "[samplers][trajectories]") {
   REQUIRE_REFERENCE();
   const auto cases = test::read_json(test::reference_dir() / "tiny-sd15/cases.json");
@@ -115,11 +130,7 @@ TEST_CASE("samplers: diffusers toy-denoiser trajectories", "[samplers][trajector
     auto final = sample(plan, x, model, gen, hooks);
     CHECK(call == n_calls);
     CHECK(steps_seen == plan.steps_run());
-    check_close(final, t.at(key + "|final"), "final", worst);
-    const auto draws = c.at("n_noise_draws").get<std::int64_t>();
-    const auto it = t.find(key + "|noise_draws");
-    CHECK((it != t.end()) == (draws > 0));
-    check_generator_position(gen, draws, it != t.end() ? &it->second : nullptr);
+    check_run_end(final, gen, t, key, c, worst);
     ++replayed;
   }
   CHECK(replayed == 20);
@@ -163,11 +174,7 @@ TEST_CASE("samplers: k-diffusion toy-denoiser trajectories", "[samplers][traject
     auto gen = at::make_generator<at::CPUGeneratorImpl>(1000);
     auto final = sample(plan, x, model, gen, hooks);
     CHECK(calls == plan.model_calls());
-    check_close(final, t.at(key + "|final"), "final", worst);
-    const auto draws = c.at("n_noise_draws").get<std::int64_t>();
-    const auto it = t.find(key + "|noise_draws");
-    CHECK((it != t.end()) == (draws > 0));
-    check_generator_position(gen, draws, it != t.end() ? &it->second : nullptr);
+    check_run_end(final, gen, t, key, c, worst);
     ++replayed;
   }
   CHECK(replayed == 24);

@@ -207,6 +207,7 @@ TEST_CASE("infill rejects bad input and options", "[io][infill]") {
   REQUIRE_STRATA_ERROR(infill(img, {.noise_blur = -1}), ErrorCode::InvalidArgument, "noise_blur");
   REQUIRE_STRATA_ERROR(infill(img, {.fallback = InfillMethod::Telea}), ErrorCode::InvalidArgument, "fallback");
   CHECK(parse_infill_method("edge_tile") == InfillMethod::EdgeTile);
+  CHECK(parse_infill_method("edge") == InfillMethod::EdgeTile);  // the GUI and CLI name
   CHECK(!parse_infill_method("lama"));
 }
 

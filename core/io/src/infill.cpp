@@ -219,6 +219,7 @@ std::string_view to_string(InfillMethod method) {
 }
 
 std::optional<InfillMethod> parse_infill_method(std::string_view name) {
+  if (name == "edge") return InfillMethod::EdgeTile;  // the short name the CLI and the GUI offer
   for (auto m : {InfillMethod::Telea, InfillMethod::EdgeTile, InfillMethod::Solid, InfillMethod::Noise}) {
     if (to_string(m) == name) return m;
   }

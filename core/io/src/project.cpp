@@ -107,13 +107,13 @@ doc::Layer layer_from_ora(doc::Document& d, const OraLayer& o, int origin_x, int
     l.opacity = std::clamp(o.opacity, 0.0f, 1.0f);
     l.strength = unit_attr(o, "strata:strength", doc::default_strength, name);
   }
-  // Pixels: masks keep only the alpha channel (coverage).
-  doc::Image8 px = o.pixels;
-  if (mask && px.channels == 4) {
-    doc::Image8 cov(px.width, px.height, 1);
-    for (std::size_t i = 0; i < cov.pixels.size(); ++i) cov.pixels[i] = px.pixels[i * 4 + 3];
-    px = std::move(cov);
+  // Pixels: masks keep only the alpha channel (coverage); raster layers are written as they are.
+  doc::Image8 coverage;
+  if (mask && o.pixels.channels == 4) {
+    coverage = doc::Image8(o.pixels.width, o.pixels.height, 1);
+    for (std::size_t i = 0; i < coverage.pixels.size(); ++i) coverage.pixels[i] = o.pixels.pixels[i * 4 + 3];
   }
+  const doc::Image8& px = coverage.empty() ? o.pixels : coverage;
   if (!px.empty()) l.pixels.write(px, o.x + origin_x - l.x, o.y + origin_y - l.y);
   return l;
 }

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 #include <thread>
 
 #include "models/loader.h"
@@ -80,8 +81,12 @@ class PipelineImpl final : public Pipeline {
       c10::InferenceMode guard;
       auto cond = encode_prompts(model_.text_encoder, *tokenizer_, request.prompt, request.negative_prompt,
                                  request.clip_skip, device_);
+      const auto t_prepare = Clock::now();
+      const Prepared prep = prepare(request);
+      const double prepare_seconds = since(t_prepare);
       std::vector<GeneratedImage> out;
-      for (int i = 0; i < request.batch_count; ++i) out.push_back(generate_one(request, hooks, cond, i));
+      for (int i = 0; i < request.batch_count; ++i) out.push_back(generate_one(request, prep, hooks, cond, i));
+      out.front().seconds += prepare_seconds;  // the shared preparation is counted once, with the first image
       return out;
     } catch (const doc::Error&) {
       throw;
@@ -91,28 +96,34 @@ class PipelineImpl final : public Pipeline {
   }
 
  private:
-  // One image of the batch. Pixel inputs are brought to the processing size (scale before
-  // processing), sampled with per-pixel start levels, decoded, resized back and pasted over the
-  // init image with the (S > 0) mask.
-  GeneratedImage generate_one(const GenerationRequest& r, const GenerationHooks& hooks, const Conditioning& cond,
-                              int index) {
-    auto t_start = Clock::now();
-    GeneratedImage result;
-    result.seed = r.seed + index;
-    auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<std::uint64_t>(result.seed));
+  // What every image of a batch shares: sizes, strength maps, the plan, the init image's posterior
+  // moments, the per-pixel start levels, the inpainting channels and the paste-back mask. Computed
+  // once per request (the VAE encode is the expensive part); only the noise differs per image.
+  struct Prepared {
+    ProcessingSize size;
+    std::vector<int64_t> latent_shape;
+    torch::Tensor strength;     // [1,1,h,w] at the processing size
+    bool from_init = false;     // false: txt2img (no init image, or S ≡ 1)
+    double s_max = 1.0;
+    std::optional<Plan> plan;
+    torch::Tensor post_mean, post_std;  // the init image's VAE posterior (from_init)
+    torch::Tensor levels;       // per-latent-pixel start levels; undefined when all start together
+    torch::Tensor extra;        // inpainting UNet channels; undefined for 4-channel models
+    torch::Tensor paste;        // paste-back mask at the request's size (with an init image)
+  };
+
+  // Pixel inputs are brought to the processing size (scale before processing) here.
+  Prepared prepare(const GenerationRequest& r) {
+    Prepared p;
     const auto& vc = model_.config.vae;
     const int f = vc.downsample_factor();
-    const ProcessingSize size = processing_size(r.width, r.height, model_.config.native_size, r.scale_before_processing);
-    result.processed_width = size.width;
-    result.processed_height = size.height;
-    const std::vector<int64_t> latent_shape{1, vc.latent_channels, size.height / f, size.width / f};
-
+    p.size = processing_size(r.width, r.height, model_.config.native_size, r.scale_before_processing);
+    p.latent_shape = {1, vc.latent_channels, p.size.height / f, p.size.width / f};
     const torch::Tensor strength_full = strength_tensor(r);  // [1,1,H,W] at the request's size
-    const torch::Tensor strength = resize_map(strength_full, size.width, size.height);
-    const double s_max = decimal_strength(strength.max().item<float>());
-    result.max_strength = static_cast<float>(s_max);
+    p.strength = resize_map(strength_full, p.size.width, p.size.height);
+    p.s_max = decimal_strength(p.strength.max().item<float>());
     // S ≡ 1 repaints everything: the init image cannot matter, so this is txt2img (same noise).
-    const bool from_init = r.init_image && strength_full.min().item<float>() < 1.0f;
+    p.from_init = r.init_image && strength_full.min().item<float>() < 1.0f;
 
     PlanOptions po;
     po.sampler = r.sampler;
@@ -120,33 +131,56 @@ class PipelineImpl final : public Pipeline {
     po.convention = r.convention;
     po.steps = r.steps;
     po.prediction = model_.config.prediction;
-    po.strength = from_init ? (r.strength_map ? s_max : r.strength) : 1.0;
-    const Plan plan = make_plan(po);
+    po.strength = p.from_init ? (r.strength_map ? p.s_max : r.strength) : 1.0;
+    p.plan = make_plan(po);
 
-    torch::Tensor latents, init_latent, noise, image;
-    if (from_init) {
-      // Draw 1: the VAE posterior sample; draw 2: the noise added at the start level.
-      image = resize_image(image_to_tensor(*r.init_image), size.width, size.height);
+    torch::Tensor image;
+    if (p.from_init) {
+      image = resize_image(image_to_tensor(*r.init_image), p.size.width, p.size.height);
       auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(image.to(device_, dtype_)).to(torch::kFloat32));
-      auto eps = torch::randn(latent_shape, gen, torch::kFloat32);
-      init_latent = (post.mean.cpu() + post.std.cpu() * eps) * vc.scale_factor;
-      noise = torch::randn(latent_shape, gen, torch::kFloat32);
+      p.post_mean = post.mean.cpu();
+      p.post_std = post.std.cpu();
+      // Differential diffusion: a latent pixel starts at its own level; before that it is the init
+      // latent noised to the current level with the fixed initial noise.
+      if (p.plan->steps_run() > 0) {
+        p.levels = start_levels(*p.plan, latent_strength(p.strength, f));
+        if (!(p.levels > p.plan->run.front().level).any().item<bool>()) p.levels = torch::Tensor();  // uniform start
+      }
+    }
+    p.extra = inpaint_conditioning(image, p.strength, f);
+    if (r.init_image) p.paste = paste_mask(strength_full, r.mask_blur);
+    return p;
+  }
+
+  // One image of the batch: noise in diffusers' order, sampling with per-pixel start levels,
+  // decode, resize back, paste over the init image.
+  GeneratedImage generate_one(const GenerationRequest& r, const Prepared& p, const GenerationHooks& hooks,
+                              const Conditioning& cond, int index) {
+    auto t_start = Clock::now();
+    GeneratedImage result;
+    result.seed = r.seed + index;
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(static_cast<std::uint64_t>(result.seed));
+    const auto& vc = model_.config.vae;
+    const Plan& plan = *p.plan;
+    result.processed_width = p.size.width;
+    result.processed_height = p.size.height;
+    result.max_strength = static_cast<float>(p.s_max);
+
+    torch::Tensor latents, init_latent, noise;
+    if (p.from_init) {
+      // Draw 1: the VAE posterior sample; draw 2: the noise added at the start level.
+      auto eps = torch::randn(p.latent_shape, gen, torch::kFloat32);
+      init_latent = (p.post_mean + p.post_std * eps) * vc.scale_factor;
+      noise = torch::randn(p.latent_shape, gen, torch::kFloat32);
       latents = plan.steps_run() > 0 ? add_noise(plan, 0, init_latent, noise) : init_latent;
     } else {
-      latents = torch::randn(latent_shape, gen, torch::kFloat32) * plan.init_noise_sigma;
+      latents = torch::randn(p.latent_shape, gen, torch::kFloat32) * plan.init_noise_sigma;
     }
     result.steps_run = plan.steps_run();
     result.start_sigma = plan.start_sigma();
     result.start_timestep = static_cast<int>(std::lround(plan.start_timestep()));
-
-    // Differential diffusion: a latent pixel starts at its own level; before that it is the init
-    // latent noised to the current level with the fixed initial noise.
-    torch::Tensor levels;
-    if (from_init && plan.steps_run() > 0) {
-      levels = start_levels(plan, latent_strength(strength, f));
-      if (!(levels > plan.run.front().level).any().item<bool>()) levels = torch::Tensor();  // uniform start
-    }
-    const torch::Tensor extra = inpaint_conditioning(image, strength, f);
+    const torch::Tensor& levels = p.levels;
+    const torch::Tensor& extra = p.extra;
 
     auto ctx = torch::cat({cond.uncond, cond.cond}, 0);  // diffusers order: [uncond, cond]
     const bool cfg = r.cfg_scale != 1.0f;
@@ -205,7 +239,7 @@ class PipelineImpl final : public Pipeline {
     auto decoded = model_.vae->decode((latents / vc.scale_factor).to(device_, dtype_)).to(torch::kFloat32).cpu();
     result.image = tensor_to_image(resize_image(decoded, r.width, r.height));
     result.decode_seconds = since(t_dec);
-    if (r.init_image) result.image = paste_back(*r.init_image, result.image, paste_mask(strength_full, r.mask_blur));
+    if (r.init_image) result.image = paste_back(*r.init_image, result.image, p.paste);
     result.seconds = since(t_start);
     return result;
   }

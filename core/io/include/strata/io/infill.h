@@ -86,6 +86,7 @@ doc::Image8 infill(const doc::Image8& rgba, const InfillOptions& options = {});
 
 // The names used in settings and metadata: "telea", "edge_tile", "solid", "noise".
 std::string_view to_string(InfillMethod method);
+// Reads those names, and "edge" (the short name the CLI and the GUI offer) for EdgeTile.
 std::optional<InfillMethod> parse_infill_method(std::string_view name);
 
 }  // namespace strata::io
