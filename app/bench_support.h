@@ -23,6 +23,8 @@ inline double status_mib(const char* key) {
 
 inline double rss_mib() { return status_mib("VmRSS:"); }
 inline double peak_rss_mib() { return status_mib("VmHWM:"); }
+// Starts a new peak: VmHWM drops to the current RSS (Linux: "5" into /proc/self/clear_refs).
+inline void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
 
 // The value below which a fraction p of the values lie (p = 0.5: the upper median).
 inline double percentile(std::vector<double> v, double p) {

@@ -187,3 +187,40 @@ TEST_CASE("feather_blur keeps a constant plane constant", "[doc][compose]") {
   feather_blur(plane, 20, 10, 6);
   for (const float v : plane) CHECK(v == Approx(0.5f).margin(1e-6));
 }
+
+TEST_CASE("flatten gives compose's colour exactly, opaque overlaps and translucency alike", "[doc][compose][flatten]") {
+  // Random stacks: opaque and translucent layers at unaligned offsets, layer opacity, hidden
+  // layers, masks (which change strength, never colour).
+  std::uint32_t state = 12345;
+  auto rnd = [&](int n) {
+    state = state * 1664525u + 1013904223u;
+    return static_cast<int>((state >> 8) % static_cast<std::uint32_t>(n));
+  };
+  for (int trial = 0; trial < 12; ++trial) {
+    CAPTURE(trial);
+    Document doc;
+    const int layer_count = 1 + rnd(8);
+    for (int i = 0; i < layer_count; ++i) {
+      Layer l = Layer::raster(doc.new_layer_id(), "r");
+      l.opacity = rnd(3) == 0 ? 0.25f + 0.1f * static_cast<float>(rnd(7)) : 1.0f;
+      l.visible = rnd(6) != 0;
+      l.x = rnd(200) - 100;
+      l.y = rnd(200) - 100;
+      Image8 px(40 + rnd(150), 40 + rnd(150), 4);
+      for (std::size_t k = 0; k < px.pixels.size(); ++k) {
+        const int a = rnd(4);  // alpha: transparent, opaque, or in between
+        px.pixels[k] = static_cast<std::uint8_t>(k % 4 == 3 ? (a == 0 ? 0 : a == 1 ? 128 + rnd(127) : 255) : rnd(256));
+      }
+      l.pixels.write(px, 0, 0);
+      doc.insert_layer(std::move(l), doc.layer_count());
+    }
+    if (rnd(2) == 0) mask(doc, {rnd(100) - 50, rnd(100) - 50, 60, 60}, 200, 4);
+    const Rect rect{-120, -110, 300 + rnd(50), 280 + rnd(50)};
+    const Image8 flat = flatten(doc, rect);
+    const Composition c = compose(doc, rect);
+    REQUIRE(flat.width == c.rgba.width);
+    REQUIRE(flat.height == c.rgba.height);
+    CHECK(flat.pixels == c.rgba.pixels);
+  }
+  CHECK_THROWS_AS(flatten(Document(), Rect{0, 0, 0, 5}), Error);
+}

@@ -4,6 +4,8 @@
 //  * decode_ora either succeeds or throws doc::Error — on the bytes as an archive when they start
 //    with "PK", otherwise on a fixed archive whose stack.xml is the bytes (so the fuzzer explores
 //    stack.xml semantics without having to build zips);
+//  * decoding straight into tiles (ReadLimits::layers_as_tiles) succeeds exactly when decoding into
+//    images does, with the same pixels;
 //  * what decode_ora returns for a small canvas can be written (encode_ora) and read back with the
 //    same layers, names, positions, flags and attributes.
 #include <cstdint>
@@ -81,6 +83,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     stack = decode_ora(bytes, "fuzz.ora", limits);
   } catch (const doc::Error&) {
     return 0;
+  }
+  ReadLimits as_tiles = limits;
+  as_tiles.layers_as_tiles = true;
+  const OraStack tiled = decode_ora(bytes, "fuzz.ora", as_tiles);  // a throw here aborts: it must not fail
+  check(tiled.layers.size() == stack.layers.size());
+  for (std::size_t i = 0; i < stack.layers.size(); ++i) {
+    const doc::Image8& want = stack.layers[i].pixels;
+    check(tiled.layers[i].tiled.has_value() && tiled.layers[i].tiled->rect == doc::Rect{0, 0, want.width, want.height});
+    check(tiled.layers[i].tiled->tiles.read(tiled.layers[i].tiled->rect).pixels == want.pixels);
   }
   check_write_round_trip(stack, limits);
   return 0;

@@ -74,24 +74,8 @@ bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v,
 void accumulate_raster(const Layer& l, const Rect& part, float* rgb, float* alpha, float* s) {
   const Image8 px = l.pixels.read(part.translated(-l.x, -l.y));
   const std::size_t n = static_cast<std::size_t>(part.area());
-  const float opacity = l.opacity, strength = l.strength;
   const std::uint8_t* q = px.pixels.data();
-  for (std::size_t i = 0; i < n; ++i, q += 4) {
-    if (q[3] == 0) continue;
-    if (q[3] == 255 && opacity >= 1.0f) {  // opaque: replaces what is below
-      rgb[i * 3] = q[0];
-      rgb[i * 3 + 1] = q[1];
-      rgb[i * 3 + 2] = q[2];
-      alpha[i] = 1.0f;
-      s[i] = strength;
-      continue;
-    }
-    const float a = q[3] * (1.0f / 255.0f) * opacity;
-    const float keep = 1.0f - a;
-    for (std::size_t c = 0; c < 3; ++c) rgb[i * 3 + c] = q[c] * a + rgb[i * 3 + c] * keep;
-    alpha[i] = a + alpha[i] * keep;
-    s[i] = strength * a + s[i] * keep;
-  }
+  for (std::size_t i = 0; i < n; ++i, q += 4) detail::accumulate_over(q, l.opacity, rgb + i * 3, alpha + i, l.strength, s + i);
 }
 
 }  // namespace
@@ -137,13 +121,9 @@ Composition compose(const Document& doc, const Rect& rect) {
 
   Composition out{rect, Image8(rect.width, rect.height, 4), ImageF(rect.width, rect.height, 1), has_mask};
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t a8 = detail::to_byte(alpha[i] * 255.0f);
+    detail::straight_rgba(&rgb[i * 3], alpha[i], &out.rgba.pixels[i * 4]);
     float strength = 1.0f;
-    if (a8 > 0) {
-      for (std::size_t c = 0; c < 3; ++c) out.rgba.pixels[i * 4 + c] = detail::to_byte(rgb[i * 3 + c] / alpha[i]);
-      out.rgba.pixels[i * 4 + 3] = a8;
-      strength = (1.0f - p[i]) * s[i] + p[i] * (1.0f - alpha[i]) + alpha[i] * v[i];
-    }
+    if (out.rgba.pixels[i * 4 + 3] > 0) strength = (1.0f - p[i]) * s[i] + p[i] * (1.0f - alpha[i]) + alpha[i] * v[i];
     out.strength.pixels[i] = std::clamp(strength, 0.0f, 1.0f);
   }
   return out;

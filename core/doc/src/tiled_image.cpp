@@ -170,22 +170,39 @@ Rect TiledImage::bounds() const {
 }
 
 Rect TiledImage::scan_bounds() const {
-  Rect out;
-  for (const auto& [key, tile] : tiles_) {
+  // The tight bounds of one tile's content, in image coordinates (empty when all transparent).
+  auto tile_bounds = [this](const TileKey& key, const Tile& tile) {
     int x0 = tile_size, y0 = tile_size, x1 = -1, y1 = -1;
     for (int y = 0; y < tile_size; ++y) {
       for (int x = 0; x < tile_size; ++x) {
-        if (pixel_transparent(&tile->data[static_cast<std::size_t>((y * tile_size + x) * channels_)], channels_)) {
-          continue;
-        }
+        if (pixel_transparent(&tile.data[static_cast<std::size_t>((y * tile_size + x) * channels_)], channels_)) continue;
         x0 = std::min(x0, x);
         x1 = std::max(x1, x);
         y0 = std::min(y0, y);
         y1 = std::max(y1, y);
       }
     }
-    if (x1 >= 0) out = unite(out, {tile_origin(key.tx) + x0, tile_origin(key.ty) + y0, x1 - x0 + 1, y1 - y0 + 1});
+    return x1 < 0 ? Rect{} : Rect{tile_origin(key.tx) + x0, tile_origin(key.ty) + y0, x1 - x0 + 1, y1 - y0 + 1};
+  };
+  if (tiles_.empty()) return {};
+  int tx0 = tiles_.begin()->first.tx, tx1 = tx0;
+  const int ty0 = tiles_.begin()->first.ty, ty1 = tiles_.rbegin()->first.ty;  // the map is ordered by ty
+  for (const auto& [key, tile] : tiles_) {
+    tx0 = std::min(tx0, key.tx);
+    tx1 = std::max(tx1, key.tx);
   }
+  // Stored tiles hold content, so each extreme lies in the outermost tile row or column: only
+  // those tiles are scanned (the perimeter, not the area). Should one of them be transparent after
+  // all, every tile is scanned.
+  Rect out;
+  for (const auto& [key, tile] : tiles_) {
+    if (key.tx == tx0 || key.tx == tx1 || key.ty == ty0 || key.ty == ty1) out = unite(out, tile_bounds(key, *tile));
+  }
+  const bool extremes_found = !out.empty() && out.x < tile_origin(tx0 + 1) && out.right() > tile_origin(tx1) &&
+                              out.y < tile_origin(ty0 + 1) && out.bottom() > tile_origin(ty1);
+  if (extremes_found) return out;
+  out = {};
+  for (const auto& [key, tile] : tiles_) out = unite(out, tile_bounds(key, *tile));
   return out;
 }
 

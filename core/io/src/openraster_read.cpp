@@ -7,6 +7,7 @@
 #include "detail.h"
 #include "openraster_detail.h"
 #include "parallel.h"
+#include "png_tiles.h"
 #include "strata/io/openraster.h"
 #include "strata/io/png_text.h"
 #include "xml_lite.h"
@@ -65,7 +66,13 @@ class OraReader {
       check_png(p.src, blobs.back(), "layer " + show(p.layer.name));
     }
     detail::parallel_for(pending.size(), [&](std::size_t i) {
-      pending[i].layer.pixels = decode_checked(pending[i].src, blobs[i]);
+      if (limits_.layers_as_tiles) {
+        auto tiles = detail::decode_png_to_tiles(blobs[i], where(pending[i].src), decode_options());
+        const doc::Rect rect{0, 0, png_width(blobs[i]), png_height(blobs[i])};
+        pending[i].layer.tiled = OraTiles{std::move(tiles), rect, {0, 0, 0}};
+      } else {
+        pending[i].layer.pixels = decode_checked(pending[i].src, blobs[i]);
+      }
       std::vector<std::uint8_t>().swap(blobs[i]);
     });
     for (auto& p : pending) out.layers.push_back(std::move(p.layer));
@@ -258,13 +265,20 @@ class OraReader {
     }
   }
 
-  // Decodes a checked PNG to RGBA (thread-safe: reads only limits_ and name_).
-  doc::Image8 decode_checked(const std::string& entry, const std::vector<std::uint8_t>& bytes) const {
-    const std::string at = where(entry);
+  ReadOptions decode_options() const {
     ReadOptions options;
     options.max_width = options.max_height = limits_.max_side;
     options.max_pixels = limits_.max_layer_pixels;
-    doc::Image8 img = decode_image(bytes, at, options);  // TooLarge from the header when over the limits
+    return options;
+  }
+  // A checked PNG's size (from its IHDR, which check_png has validated).
+  static int png_width(const std::vector<std::uint8_t>& png) { return static_cast<int>(detail::be32(png, 16)); }
+  static int png_height(const std::vector<std::uint8_t>& png) { return static_cast<int>(detail::be32(png, 20)); }
+
+  // Decodes a checked PNG to RGBA (thread-safe: reads only limits_ and name_).
+  doc::Image8 decode_checked(const std::string& entry, const std::vector<std::uint8_t>& bytes) const {
+    const std::string at = where(entry);
+    doc::Image8 img = decode_image(bytes, at, decode_options());  // TooLarge from the header when over the limits
     if (img.channels == 4) return img;
     doc::Image8 rgba(img.width, img.height, 4);
     for (std::size_t i = 0, n = static_cast<std::size_t>(img.width) * static_cast<std::size_t>(img.height); i < n; ++i) {

@@ -11,6 +11,7 @@
 #include "detail.h"
 #include "openraster_detail.h"
 #include "parallel.h"
+#include "png_tiles.h"
 #include "strata/io/openraster.h"
 #include "xml_lite.h"
 #include "zip_archive.h"
@@ -42,6 +43,13 @@ void validate(const OraStack& stack) {
     if (!std::isfinite(l.opacity)) invalid(layer_label(i, l) + ": opacity is not a number");
     if (!l.pixels.empty() && l.pixels.channels != 1 && l.pixels.channels != 3 && l.pixels.channels != 4) {
       invalid(layer_label(i, l) + ": expected 1, 3 or 4 channels, found " + std::to_string(l.pixels.channels));
+    }
+    if (l.tiled) {
+      const doc::Rect& r = l.tiled->rect;
+      if (r.width > defaults.max_side || r.height > defaults.max_side ||
+          static_cast<std::uint64_t>(r.area()) > defaults.max_layer_pixels) {
+        throw doc::Error(doc::ErrorCode::TooLarge, "OpenRaster: " + layer_label(i, l) + " is larger than read_ora accepts");
+      }
     }
     const doc::Image8& p = l.pixels;
     if (!p.empty() && (p.width <= 0 || p.height <= 0 ||
@@ -115,29 +123,59 @@ doc::Image8 to_rgba(const doc::Image8& img) {
   return out;
 }
 
-// Premultiplied area downscale to at most 256 px on the longer side.
+// A layer's pixels as RGBA (a copy of the tiles' region for tiled layers).
+doc::Image8 layer_rgba(const OraLayer& l) {
+  if (!l.tiled) return l.pixels.channels == 4 ? l.pixels : to_rgba(l.pixels);
+  if (l.tiled->rect.empty()) return {};
+  const doc::Image8 px = l.tiled->tiles.read(l.tiled->rect);
+  if (px.channels == 4) return px;
+  doc::Image8 rgba(px.width, px.height, 4);
+  for (std::size_t i = 0; i < px.pixels.size(); ++i) {
+    for (int k = 0; k < 3; ++k) rgba.pixels[i * 4 + static_cast<std::size_t>(k)] = l.tiled->tint[static_cast<std::size_t>(k)];
+    rgba.pixels[i * 4 + 3] = px.pixels[i];
+  }
+  return rgba;
+}
+
+// The layer's PNG: from the tiles when tiled, else from `pixels` (a 1×1 transparent PNG when empty).
+std::vector<std::uint8_t> layer_png(const OraLayer& l) {
+  if (l.tiled && !l.tiled->rect.empty()) return detail::encode_png_from_tiles(l.tiled->tiles, l.tiled->rect, l.tiled->tint);
+  if (l.tiled || l.pixels.empty() || l.pixels.channels != 4) {
+    return encode_png(to_rgba(l.tiled ? doc::Image8() : l.pixels), {}, PngCompression::Fast);
+  }
+  return encode_png(l.pixels, {}, PngCompression::Fast);  // no copy of the pixels
+}
+
+// Premultiplied area downscale to at most 256 px on the longer side (8-bit premultiplied: a
+// thumbnail needs no more, and the canvas is never converted to float).
 doc::Image8 thumbnail(const doc::Image8& merged) {
   const int longest = std::max(merged.width, merged.height);
   if (longest <= 256) return merged;
   const double scale = 256.0 / longest;
   const cv::Size size(std::max(1, static_cast<int>(std::lround(merged.width * scale))),
                       std::max(1, static_cast<int>(std::lround(merged.height * scale))));
-  cv::Mat in(merged.height, merged.width, CV_8UC4, const_cast<std::uint8_t*>(merged.pixels.data()));
-  cv::Mat f, alpha, premul, small, small_alpha;
-  in.convertTo(f, CV_32FC4, 1.0 / 255.0);
-  cv::extractChannel(f, alpha, 3);
-  cv::Mat alpha4;
-  cv::merge(std::vector<cv::Mat>{alpha, alpha, alpha, cv::Mat::ones(alpha.size(), CV_32F)}, alpha4);
-  cv::multiply(f, alpha4, premul);
+  cv::Mat premul(merged.height, merged.width, CV_8UC4);
+  for (int y = 0; y < merged.height; ++y) {
+    const std::uint8_t* p = &merged.pixels[static_cast<std::size_t>(y) * merged.width * 4];
+    std::uint8_t* q = premul.ptr<std::uint8_t>(y);
+    for (int x = 0; x < merged.width * 4; x += 4) {
+      const unsigned a = p[x + 3];
+      for (int k = 0; k < 3; ++k) q[x + k] = static_cast<std::uint8_t>((p[x + k] * a + 127) / 255);
+      q[x + 3] = static_cast<std::uint8_t>(a);
+    }
+  }
+  cv::Mat small;
   cv::resize(premul, small, size, 0, 0, cv::INTER_AREA);
-  cv::extractChannel(small, small_alpha, 3);
-  cv::Mat inv = 1.0 / cv::max(small_alpha, 1e-6f), inv4;
-  cv::merge(std::vector<cv::Mat>{inv, inv, inv, cv::Mat::ones(inv.size(), CV_32F)}, inv4);
-  cv::Mat straight, out8;
-  cv::multiply(small, inv4, straight);
-  straight.convertTo(out8, CV_8UC4, 255.0);
   doc::Image8 out(size.width, size.height, 4);
-  std::memcpy(out.pixels.data(), out8.data, out.pixels.size());
+  for (int y = 0; y < size.height; ++y) {
+    const std::uint8_t* q = small.ptr<std::uint8_t>(y);
+    std::uint8_t* o = &out.pixels[static_cast<std::size_t>(y) * size.width * 4];
+    for (int x = 0; x < size.width * 4; x += 4) {
+      const unsigned a = q[x + 3];
+      for (int k = 0; k < 3; ++k) o[x + k] = a == 0 ? 0 : static_cast<std::uint8_t>(std::min(255u, (q[x + k] * 255u + a / 2) / a));
+      o[x + 3] = static_cast<std::uint8_t>(a);
+    }
+  }
   return out;
 }
 
@@ -157,10 +195,9 @@ doc::Image8 composite_layers(const OraStack& stack) {
   doc::Image8 canvas(stack.width, stack.height, 4);
   for (auto it = stack.layers.rbegin(); it != stack.layers.rend(); ++it) {
     const OraLayer& l = *it;
-    if (!l.visible || l.pixels.empty() || l.opacity <= 0.0f) continue;
-    doc::Image8 converted;
-    if (l.pixels.channels != 4) converted = to_rgba(l.pixels);
-    const doc::Image8& src = l.pixels.channels == 4 ? l.pixels : converted;
+    if (!l.visible || l.opacity <= 0.0f) continue;
+    const doc::Image8 src = layer_rgba(l);
+    if (src.empty()) continue;
     const float opacity = std::clamp(l.opacity, 0.0f, 1.0f) / 255.0f;
     const long x0 = std::max(0L, static_cast<long>(l.x)), y0 = std::max(0L, static_cast<long>(l.y));
     const long x1 = std::min<long>(stack.width, static_cast<long>(l.x) + src.width);
@@ -192,17 +229,33 @@ std::vector<std::uint8_t> encode_ora(const OraStack& stack) {
     zip.add("mimetype", std::vector<std::uint8_t>(mime.begin(), mime.end()), true);
     const std::string xml = stack_xml(stack);
     zip.add("stack.xml", std::vector<std::uint8_t>(xml.begin(), xml.end()), false);
-    // Layers are encoded in parallel with fast PNG settings (a project is saved often; GIMP and
-    // Krita re-compress on their own saves).
-    std::vector<std::vector<std::uint8_t>> encoded(stack.layers.size());
-    detail::parallel_for(stack.layers.size(), [&](std::size_t i) {
-      const doc::Image8& pixels = stack.layers[i].pixels;
-      encoded[i] = encode_png(pixels.channels == 4 && !pixels.empty() ? pixels : to_rgba(pixels), {}, PngCompression::Fast);
+    // Layers, the merged image and the thumbnail are encoded in parallel with fast PNG settings (a
+    // project is saved often; GIMP and Krita re-compress on their own saves). Tiled layers are
+    // encoded straight from their tiles.
+    doc::Image8 own_merged;
+    if (stack.merged.empty()) {
+      own_merged = detail::composite_layers(stack);
+    } else if (stack.merged.channels != 4) {
+      own_merged = to_rgba(stack.merged);
+    }
+    const doc::Image8& merged = own_merged.empty() ? stack.merged : own_merged;
+    const std::size_t n = stack.layers.size();
+    std::vector<std::vector<std::uint8_t>> encoded(n + 2);
+    detail::parallel_for(n + 2, [&](std::size_t i) {
+      if (i < n) {
+        encoded[i] = layer_png(stack.layers[i]);
+      } else if (i == n) {
+        const std::size_t stride = static_cast<std::size_t>(merged.width) * 4;
+        encoded[i] = detail::encode_png_rows(merged.width, merged.height, [&](int y, std::uint8_t* out) {
+          std::memcpy(out, &merged.pixels[static_cast<std::size_t>(y) * stride], stride);
+        });
+      } else {
+        encoded[i] = encode_png(thumbnail(merged));
+      }
     });
-    for (std::size_t i = 0; i < encoded.size(); ++i) zip.add(detail::layer_entry(i), std::move(encoded[i]), true);
-    const doc::Image8 merged = stack.merged.empty() ? detail::composite_layers(stack) : to_rgba(stack.merged);
-    zip.add("mergedimage.png", encode_png(merged, {}, PngCompression::Fast), true);
-    zip.add("Thumbnails/thumbnail.png", encode_png(thumbnail(merged)), true);
+    for (std::size_t i = 0; i < n; ++i) zip.add(detail::layer_entry(i), std::move(encoded[i]), true);
+    zip.add("mergedimage.png", std::move(encoded[n]), true);
+    zip.add("Thumbnails/thumbnail.png", std::move(encoded[n + 1]), true);
     if (!stack.strata_json.empty()) {
       zip.add(std::string(detail::kStrataJsonEntry),
               std::vector<std::uint8_t>(stack.strata_json.begin(), stack.strata_json.end()), false);

@@ -29,38 +29,70 @@ doc::Rect canvas_of(const doc::Document& d) {
   return r;
 }
 
-OraLayer layer_to_ora(const doc::Document& d, const doc::Layer& l, const doc::Rect& canvas) {
+// The tile-aligned rect around a layer's content (empty for an empty layer): written as the layer
+// PNG so that opening the project moves whole tiles instead of copying pixels.
+doc::Rect tile_aligned(const doc::Rect& r) {
+  if (r.empty()) return {};
+  const int x0 = doc::tile_origin(doc::tile_index(r.x)), y0 = doc::tile_origin(doc::tile_index(r.y));
+  const int x1 = doc::tile_origin(doc::tile_index(r.right() - 1) + 1), y1 = doc::tile_origin(doc::tile_index(r.bottom() - 1) + 1);
+  return {x0, y0, x1 - x0, y1 - y0};
+}
+
+// The layer's pixels are shared with the document (no copy): its tiles over the tile-aligned
+// content rect, masks tinted for other programs.
+OraLayer layer_to_ora(const doc::Layer& l, const doc::Rect& canvas) {
   OraLayer o;
   o.name = l.name;
   o.visible = l.visible;
   o.locked = l.locked;
-  const doc::Rect content = l.content_bounds();
-  o.x = content.x - canvas.x;
-  o.y = content.y - canvas.y;
+  const doc::Rect rect = tile_aligned(l.pixels.bounds());  // layer-local
+  o.x = rect.x + l.x - canvas.x;
+  o.y = rect.y + l.y - canvas.y;
   o.attributes["strata:id"] = std::to_string(l.id.value);
   o.attributes["strata:offset-x"] = std::to_string(l.x);
   o.attributes["strata:offset-y"] = std::to_string(l.y);
-  doc::Image8 px = content.empty() ? doc::Image8() : d.read_region(l.id, content);
+  o.tiled = OraTiles{l.pixels, rect, {0, 0, 0}};  // an empty rect is written as one transparent pixel
   if (l.is_mask()) {
     o.attributes["strata:kind"] = "mask";
     o.attributes["strata:feather"] = std::to_string(l.feather);
     o.attributes["strata:inverted"] = l.inverted ? "true" : "false";
     o.opacity = kMaskDisplayOpacity;
-    if (!px.empty()) {  // an empty mask stays empty (written as one transparent pixel)
-      doc::Image8 rgba(px.width, px.height, 4);
-      for (std::size_t i = 0; i < px.pixels.size(); ++i) {
-        for (int c = 0; c < 3; ++c) rgba.pixels[i * 4 + static_cast<std::size_t>(c)] = kMaskTint[c];
-        rgba.pixels[i * 4 + 3] = px.pixels[i];
-      }
-      o.pixels = std::move(rgba);
-    }
+    o.tiled->tint = {kMaskTint[0], kMaskTint[1], kMaskTint[2]};
   } else {
     o.attributes["strata:kind"] = "raster";
     o.attributes["strata:strength"] = json(l.strength).dump();
     o.opacity = l.opacity;
-    o.pixels = std::move(px);
   }
   return o;
+}
+
+// An RGBA tile's alpha channel as a coverage tile.
+doc::TilePtr alpha_tile(const doc::Tile& rgba) {
+  auto t = std::make_shared<doc::Tile>(1);
+  for (std::size_t i = 0; i < t->data.size(); ++i) t->data[i] = rgba.data[i * 4 + 3];
+  return t;
+}
+
+// Moves decoded RGBA tiles into a layer with their (0, 0) at layer-local (dx, dy): whole tiles
+// when the offset is tile-aligned (Strata's own files), else copied tile by tile.
+void place_tiles(doc::Layer& l, const doc::TiledImage& tiles, int dx, int dy) {
+  const bool mask = l.pixels.channels() == 1;
+  if (dx % doc::tile_size == 0 && dy % doc::tile_size == 0) {
+    for (const auto& [key, tile] : tiles.tiles()) {
+      const doc::TileKey to{key.ty + dy / doc::tile_size, key.tx + dx / doc::tile_size};
+      l.pixels.set_tile(to, mask ? alpha_tile(*tile) : tile);
+    }
+    return;
+  }
+  for (const auto& [key, tile] : tiles.tiles()) {
+    doc::Image8 px(doc::tile_size, doc::tile_size, mask ? 1 : 4);
+    if (mask) {
+      px.pixels = alpha_tile(*tile)->data;
+    } else {
+      px.pixels = tile->data;
+    }
+    l.pixels.write(px, doc::tile_origin(key.tx) + dx, doc::tile_origin(key.ty) + dy);
+  }
 }
 
 int int_attr(const OraLayer& o, const char* key, int fallback, const std::string& name) {
@@ -108,6 +140,10 @@ doc::Layer layer_from_ora(doc::Document& d, const OraLayer& o, int origin_x, int
     l.strength = unit_attr(o, "strata:strength", doc::default_strength, name);
   }
   // Pixels: masks keep only the alpha channel (coverage); raster layers are written as they are.
+  if (o.tiled) {
+    place_tiles(l, o.tiled->tiles, o.x + origin_x - l.x - o.tiled->rect.x, o.y + origin_y - l.y - o.tiled->rect.y);
+    return l;
+  }
   doc::Image8 coverage;
   if (mask && o.pixels.channels == 4) {
     coverage = doc::Image8(o.pixels.width, o.pixels.height, 1);
@@ -136,8 +172,8 @@ OraStack to_ora(const Project& p) {
   OraStack s;
   s.width = canvas.width;
   s.height = canvas.height;
-  for (auto it = d.layers().rbegin(); it != d.layers().rend(); ++it) s.layers.push_back(layer_to_ora(d, *it, canvas));
-  s.merged = doc::compose(d, canvas).rgba;
+  for (auto it = d.layers().rbegin(); it != d.layers().rend(); ++it) s.layers.push_back(layer_to_ora(*it, canvas));
+  s.merged = doc::flatten(d, canvas);  // compose's colour, in bands: no float copy of the canvas
   const doc::Rect& b = d.bbox();
   json j = {{"schema", "strata.project"},
             {"version", 1},
@@ -203,6 +239,7 @@ void save_project(const std::filesystem::path& path, const Project& project) { w
 Project load_project(const std::filesystem::path& path, const ReadLimits& limits) {
   ReadLimits l = limits;
   l.load_merged = false;  // the document is rebuilt from its layers; the composite is for other programs
+  l.layers_as_tiles = true;  // decoded straight into tiles that become the layers' own
   return from_ora(read_ora(path, l), path.filename().string());
 }
 

@@ -51,6 +51,13 @@ inline constexpr std::int64_t max_compose_area = std::int64_t{bbox_max} * bbox_m
 Composition compose(const Document& doc, const Rect& rect);
 inline Composition compose(const Document& doc) { return compose(doc, doc.bbox()); }
 
+// Rule 1 alone (colour, no strength, masks ignored) over any rect, for previews written into files
+// (OpenRaster's mergedimage.png): the same pixels as compose(doc, rect).rgba, with no area limit
+// and about one RGBA copy of the rect in memory. Layer bounds are cached first, so call it on the
+// document's thread (or a snapshot copy); it uses every core. Throws Error(InvalidArgument) for an
+// empty rect.
+Image8 flatten(const Document& doc, const Rect& rect);
+
 // In place, on a w × h single-channel float plane: the feather blur of rule 3 (no-op for radius 0).
 // Pixels outside the plane count as the nearest edge pixel.
 void feather_blur(std::vector<float>& plane, int width, int height, int radius);

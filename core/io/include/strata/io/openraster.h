@@ -33,7 +33,8 @@
 //
 // Writing computes `merged` when it is empty by compositing the visible layers with src-over in
 // straight 8-bit RGBA (other composite-ops are written as given but composited as src-over; pass a
-// `merged` from doc::compose for exactness). A layer with empty pixels is written as a 1×1
+// `merged` from doc::compose or doc::flatten for exactness). A tiled layer (OraLayer::tiled) is
+// encoded row by row from its tiles, with no copy of its pixels. A layer with empty pixels is written as a 1×1
 // transparent PNG. Names and values are escaped for XML; invalid UTF-8 becomes U+FFFD and control
 // characters other than tab, newline and carriage return (not representable in XML 1.0) are
 // dropped. Saving is atomic (write_file_atomic): a temporary file in the same folder, fsync,
@@ -49,15 +50,29 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <array>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "strata/doc/image.h"
+#include "strata/doc/tiled_image.h"
 
 namespace strata::io {
+
+// A layer's pixels as the region `rect` of a tiled image, shared with a document (copying a
+// TiledImage copies tile pointers, not pixels). 4-channel tiles are RGBA; 1-channel tiles are
+// coverage, written as `tint` with the coverage as alpha. Written straight from the tiles and read
+// straight into them (ReadLimits::layers_as_tiles), so a project never holds a second copy of its
+// layers while saving or opening.
+struct OraTiles {
+  doc::TiledImage tiles{4};
+  doc::Rect rect;  // in the tiles' coordinates; the layer PNG is rect.width x rect.height
+  std::array<std::uint8_t, 3> tint{0, 0, 0};
+};
 
 struct OraLayer {
   std::string name;
@@ -68,6 +83,9 @@ struct OraLayer {
   std::string composite_op = "svg:src-over";
   doc::Image8 pixels;  // RGBA (1 or 3 channels are accepted when writing and stored as RGBA)
   std::map<std::string, std::string> attributes;  // extra stack.xml attributes, e.g. strata:strength
+  // When set, the layer's pixels (instead of `pixels`): written from the tiles; filled by reading
+  // with ReadLimits::layers_as_tiles (RGBA tiles, rect = {0, 0, PNG width, PNG height}).
+  std::optional<OraTiles> tiled;
 };
 
 struct OraStack {
@@ -89,6 +107,8 @@ struct ReadLimits {
   // The uncompressed sizes of the entries read plus the decoded RGBA pixels, summed over the file.
   std::uint64_t max_total_bytes = 4ull << 30;
   bool load_merged = true;
+  // Decode layer PNGs into OraLayer::tiled (64 rows at a time) instead of OraLayer::pixels.
+  bool layers_as_tiles = false;
 };
 
 // Serialises `stack` into .ora bytes; write_ora writes them atomically to `path`.
