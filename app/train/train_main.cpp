@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   app.add_option("--ldm-batch", o.ldm_batch, "text encoder + UNet batch size");
   app.add_option("--ldm-lr", o.ldm_lr, "text encoder + UNet learning rate");
   app.add_option("--ema", o.ema_decay, "EMA decay");
+  app.add_option("--min-snr-gamma", o.min_snr_gamma, "Min-SNR loss weighting gamma (0 = plain MSE)");
   app.add_option("--warmup", o.warmup_steps, "learning-rate warm-up steps");
   app.add_option("--checkpoint-every", o.checkpoint_every, "steps between checkpoints");
   app.add_option("--export-every", o.export_every, "LDM steps between model exports");

@@ -90,6 +90,9 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
   const auto& acp = diffusers_tables().alphas_cumprod;  // ᾱ_t, t = 0…999
   auto sqrt_acp = torch::tensor(std::vector<float>(acp.begin(), acp.end())).sqrt();
   auto sqrt_1m_acp = (1.0 - torch::tensor(std::vector<float>(acp.begin(), acp.end()))).sqrt();
+  // Per-timestep loss weights: min(SNR, γ) / SNR with SNR = ᾱ / (1 − ᾱ); all ones when γ = 0.
+  auto snr = sqrt_acp.pow(2) / sqrt_1m_acp.pow(2);
+  auto loss_weight = o.min_snr_gamma > 0.f ? torch::clamp_max(snr, o.min_snr_gamma) / snr : torch::ones_like(snr);
   const std::uint64_t stream = mix_seed(o.seed, kLDMStream);
   SceneBatchQueue queue(stream, step, o.ldm_steps, o.ldm_batch, o.image_size, o.empty_caption_share);
   StageClock clock;
@@ -125,7 +128,8 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
       auto context = text->forward(ids);                                       // [B, 77, width]
       pred = unet->forward(zt, t.to(torch::kFloat32).to(device), context).to(torch::kFloat32);
     }
-    auto loss = (pred - eps).pow(2).mean();
+    auto w = loss_weight.index_select(0, t).to(device);                        // [B]
+    auto loss = ((pred - eps).pow(2).mean({1, 2, 3}) * w).mean();
     loss.backward();
     opt.step(learning_rate(o.ldm_lr, step, o.warmup_steps));
     opt.zero_grad();

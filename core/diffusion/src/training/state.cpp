@@ -157,7 +157,8 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
       {"training", {{"seed", o.seed}, {"image_size", o.image_size}, {"vae_steps", o.vae_steps},
                     {"vae_batch", o.vae_batch}, {"vae_crop", o.vae_crop}, {"ldm_steps", ldm_steps_done},
                     {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ema_decay", o.ema_decay},
-                    {"empty_caption_share", o.empty_caption_share}, {"unet_channel_mult", int_list(o.unet_channel_mult)},
+                    {"empty_caption_share", o.empty_caption_share}, {"min_snr_gamma", o.min_snr_gamma},
+                    {"unet_channel_mult", int_list(o.unet_channel_mult)},
                     {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
   };
   std::ofstream(o.out_dir / "config.json") << config.dump(2) << "\n";

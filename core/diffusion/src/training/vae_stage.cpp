@@ -4,8 +4,13 @@
 //      ldm/modules/losses/contperceptual.py (rec + kl_weight · KL, no perceptual/GAN terms here);
 //      the scale factor as 1/std of the latents (ldm's scale_by_std).
 #include <cmath>
+#include <cstring>
 
 #include "strata/doc/error.h"
+#include "strata/scenes/caption.h"
+#include "strata/scenes/evaluate.h"
+#include "strata/scenes/held_out.h"
+#include "strata/scenes/render.h"
 #include "training/init.h"
 #include "training/optim.h"
 #include "training/scene_batches.h"
@@ -15,7 +20,8 @@ namespace strata::diffusion::training {
 
 namespace {
 
-constexpr std::uint64_t kVAEStream = 1, kScaleStream = 3;
+constexpr std::uint64_t kVAEStream = 1, kScaleStream = 3, kCheckStream = 4;
+constexpr int kCheckScenes = 48;
 
 // Per-item crops of side c at offsets drawn from gen. x: [B, 3, S, S] → [B, 3, c, c]
 torch::Tensor random_crops(const torch::Tensor& x, int c, at::Generator& gen) {
@@ -42,6 +48,32 @@ float measure_scale_factor(const TrainOptions& o, AutoencoderKL& vae) {
   return static_cast<float>(1.0 / std);
 }
 
+// Share of held-out scenes whose reconstruction (decode of the posterior mean) the evaluator reads
+// right against the scene's canonical caption: what the LDM can reach at best through this VAE.
+double reconstruction_adherence(const TrainOptions& o, AutoencoderKL& vae) {
+  torch::NoGradGuard no_grad;
+  const scenes::SceneOptions held_out = scenes::held_out_scene_options();
+  int right = 0;
+  for (int i = 0; i < kCheckScenes; ++i) {
+    const scenes::Scene scene = scenes::sample_scene(mix_seed(o.seed, kCheckStream + 0x100ull * static_cast<std::uint64_t>(i)), held_out);
+    const doc::Image8 image = scenes::render(scene, o.image_size, o.image_size);
+    auto x = torch::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {1, o.image_size, o.image_size, 3}, torch::kUInt8)
+                 .permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0).to(device_of(o));  // [1, 3, S, S]
+    torch::Tensor rec;
+    {
+      AutocastScope autocast(o);
+      rec = vae->decode(AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean).to(torch::kFloat32);
+    }
+    auto u8 = rec.clamp(-1.0, 1.0).add(1.0).mul(127.5).round().to(torch::kUInt8)[0].permute({1, 2, 0}).contiguous().cpu();
+    doc::Image8 out = image;
+    std::memcpy(out.pixels.data(), u8.data_ptr<std::uint8_t>(), out.pixels.size());
+    right += scenes::evaluate(out, scenes::canonical_caption(scene)).all_ok;
+  }
+  return static_cast<double>(right) / kCheckScenes;
+}
+
+std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(100.0 * share))) + " %"; }
+
 }  // namespace
 
 torch::Tensor images_tensor(const SceneBatch& batch) {
@@ -60,7 +92,8 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
     load_parameters(*vae, *ckpt, "vae.");
     step = ckpt->step();
     opt.load(ckpt->tensors, "opt.", step);
-    if (ckpt->flag("done") && ckpt->metadata.count("scale_factor")) {
+    // A finished stage is kept unless more steps are asked for now (then training goes on).
+    if (ckpt->flag("done") && ckpt->metadata.count("scale_factor") && step >= o.vae_steps) {
       ctx.result.scale_factor = std::stof(ckpt->metadata.at("scale_factor"));
       ctx.message("VAE: restored finished stage from " + path.string());
       return true;
@@ -122,7 +155,14 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
       const double sps = clock.seconds_per_step();
       ctx.hooks.on_progress({"vae", step, o.vae_steps, l, sps, sps * static_cast<double>(o.vae_steps - step)});
     }
-    if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0 && step < o.vae_steps) save(false, 0.f);
+    if (o.checkpoint_every > 0 && step % o.checkpoint_every == 0 && step < o.vae_steps) {
+      save(false, 0.f);
+      vae->eval();
+      const double right = reconstruction_adherence(o, vae);
+      vae->train();
+      ctx.message("VAE: step " + std::to_string(step) + ", the evaluator reads " + percent(right) +
+                  " of held-out reconstructions right");
+    }
   }
   ctx.result.vae_seconds_per_step = clock.seconds_per_step();
   vae->eval();
@@ -130,7 +170,9 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
   const float scale = measure_scale_factor(o, vae);
   ctx.result.scale_factor = scale;
   save(true, scale);
-  ctx.message("VAE: done, scale factor " + float_string(scale));
+  ctx.result.vae_reconstruction_adherence = reconstruction_adherence(o, vae);
+  ctx.message("VAE: done, scale factor " + float_string(scale) + "; the evaluator reads " +
+              percent(ctx.result.vae_reconstruction_adherence) + " of held-out reconstructions right");
   return true;
 }
 

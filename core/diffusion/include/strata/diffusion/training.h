@@ -69,6 +69,10 @@ struct TrainOptions {
   float ldm_lr = 4e-4f;
   float ema_decay = 0.999f;
   float empty_caption_share = 0.1f;
+  // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε loss is weighted by
+  // min(SNR(t), γ) / SNR(t), so nearly-clean timesteps no longer dominate the gradient and the
+  // coarse layout (which shape, which colour, where) is learnt sooner. 0 = plain MSE.
+  float min_snr_gamma = 5.f;
 
   int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
   int checkpoint_every = 250;               // steps; 0 = only at stage ends
@@ -98,6 +102,9 @@ struct TrainResult {
   bool finished = false;                    // false: stopped (stop_at_step or should_stop)
   std::filesystem::path model_file;         // empty until exported
   float scale_factor = 0.f;
+  // Share of held-out scenes whose VAE reconstruction the evaluator reads right (the ceiling of
+  // the model's adherence); -1 when the VAE stage was restored rather than trained in this process.
+  double vae_reconstruction_adherence = -1.0;
   std::vector<double> vae_losses;           // per step run in this process
   std::vector<double> ldm_losses;
   double vae_seconds_per_step = 0.0;
