@@ -13,6 +13,7 @@ PKGS=(
   libspng-dev libzip-dev zlib1g-dev
   nlohmann-json3-dev libcli11-dev
   xvfb xauth
+  desktop-file-utils appstream
 )
 
 missing=()

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds Strata (release preset) and runs its main job: strata-cli
-# generating an image from the tiny reference model into strata-out.png.
+# Installs what is missing, builds Strata (release preset) and runs it on the embedded default
+# model (models/strata-shapes): the canvas window when a display is available, otherwise
+# strata-cli generating "a red circle on a blue background" into strata-out.png.
+#   bash packaging/run.sh          GUI (or the CLI without a display)
+#   bash packaging/run.sh --cli    always the CLI; further arguments go to strata-cli generate
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/install-deps.sh
 cmake --preset release
 cmake --build --preset release
-ref="${STRATA_REFERENCE_DIR:-$(cd .. && pwd)/shared/reference}"
-./build-release/app/strata-cli generate \
-  -m "$ref/tiny-sd15/model.safetensors" --tokenizer "$ref/clip" \
-  -p "a photograph of an astronaut riding a horse" -W 64 -H 64 --steps 10 --seed 42 \
-  -o strata-out.png "$@"
+cli=0
+if [ "${1:-}" = "--cli" ]; then cli=1; shift; fi
+if [ "$cli" = 0 ] && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build-release/app/strata ]; then
+  exec ./build-release/app/strata "$@"
+fi
+./build-release/app/strata-cli generate -p "a red circle on a blue background" --seed 1 -o strata-out.png "$@"
 echo "wrote strata-out.png"

@@ -92,6 +92,7 @@ class GenerationService : public QObject {
 
  Q_SIGNALS:
   void modelLoading(const QString& path);
+  void modelLoadProgress(const QString& path, double share);  // weights loaded, 0..1
   void modelLoaded(const strata::ui::ModelDescription& model);
   void modelFailed(const QString& path, const QString& message);
   void modelInspected(const strata::ui::ModelDescription& model);

@@ -101,7 +101,12 @@ void MainWindow::startGeneration() {
   ModelPicker* picker = m_prompt->modelPicker();
   picker->setEngineOptions(s.engine);
   picker->scanFolder(s.modelsFolder);
-  if (!s.lastModel.isEmpty() && QFileInfo::exists(s.lastModel)) picker->loadModel(s.lastModel);
+  // The last model used, else (first start, or it is gone) the embedded default model.
+  if (!s.lastModel.isEmpty() && QFileInfo::exists(s.lastModel)) {
+    picker->loadModel(s.lastModel);
+  } else if (!picker->defaultModelPath().isEmpty()) {
+    picker->loadModel(picker->defaultModelPath());
+  }
 }
 
 }  // namespace strata::ui

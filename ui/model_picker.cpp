@@ -12,6 +12,8 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "strata/io/default_model.h"
+
 namespace strata::ui {
 
 ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
@@ -29,7 +31,7 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
   m_open->setMenu(menu);
   m_status->setWordWrap(true);
   m_status->setObjectName(QStringLiteral("modelStatus"));
-  m_busy->setRange(0, 0);  // indeterminate: loading has no step count
+  m_busy->setRange(0, 0);  // indeterminate until the first share of weights arrives
   m_busy->setMaximumHeight(6);
   m_busy->setTextVisible(false);
   m_busy->hide();
@@ -54,14 +56,23 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
     setEnabled(false);
     return;
   }
+  addDefaultModel();
   connect(m_service, &GenerationService::modelInspected, this, [this](const ModelDescription& d) {
     const int i = m_combo->findData(d.path);
     if (i < 0) return;
-    m_combo->setItemText(i, d.runnable ? QStringLiteral("%1 — %2").arg(d.name, d.family) : tr("%1 (cannot run)").arg(d.name));
+    QString text = d.runnable ? QStringLiteral("%1 — %2").arg(d.name, d.family) : tr("%1 (cannot run)").arg(d.name);
+    if (d.path == m_default) text += tr(" (embedded)");
+    m_combo->setItemText(i, text);
     m_combo->setItemData(i, d.runnable ? d.path : d.reason, Qt::ToolTipRole);
+  });
+  connect(m_service, &GenerationService::modelLoadProgress, this, [this](const QString& path, double share) {
+    if (path != m_loading) return;
+    m_busy->setRange(0, 100);
+    m_busy->setValue(static_cast<int>(share * 100.0 + 0.5));
   });
   connect(m_service, &GenerationService::modelLoading, this, [this](const QString& path) {
     m_loading = path;
+    m_busy->setRange(0, 0);
     m_busy->show();
     m_status->setText(tr("Loading %1…").arg(QFileInfo(path).fileName()));
   });
@@ -82,6 +93,14 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
 }
 
 QString ModelPicker::statusText() const { return m_status->text(); }
+
+void ModelPicker::addDefaultModel() {
+  const auto found = io::find_default_model();
+  if (!found || !m_service) return;
+  m_default = QString::fromStdString(found->string());
+  const int i = addModel(m_default);
+  if (m_combo->itemText(i) == QFileInfo(m_default).fileName()) m_combo->setItemText(i, tr("%1 (embedded)").arg(m_combo->itemText(i)));
+}
 
 int ModelPicker::addModel(const QString& path) {
   const int existing = m_combo->findData(path);

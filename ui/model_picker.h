@@ -1,5 +1,5 @@
 // model_picker.h — the model row of the Generation panel: a list of models (the models folder,
-// scanned at start, plus files and diffusers folders opened by the user), an Open button, and a
+// scanned at start, the embedded default model, files and diffusers folders opened by the user), an Open button, and a
 // status line (loading…, the detected family, or why a model cannot run). Models are described
 // by the service without loading (inspectModels) and loaded on the worker (loadModel); nothing
 // here blocks the UI and a broken file only produces a message. UI thread only.
@@ -27,6 +27,8 @@ class ModelPicker : public QWidget {
   void loadModel(const QString& path);
   void setEngineOptions(const EngineOptions& options) { m_options = options; }
   QString currentPath() const { return m_loaded; }
+  // The embedded default model (strata/io/default_model.h), always listed; empty when not installed.
+  QString defaultModelPath() const { return m_default; }
   QString statusText() const;
   QComboBox* combo() const { return m_combo; }
 
@@ -35,6 +37,7 @@ class ModelPicker : public QWidget {
 
  private:
   int addModel(const QString& path);
+  void addDefaultModel();
   void openFile();
   void openFolder();
 
@@ -44,7 +47,7 @@ class ModelPicker : public QWidget {
   QToolButton* m_open;
   QLabel* m_status;
   QProgressBar* m_busy;
-  QString m_loaded, m_loading;
+  QString m_loaded, m_loading, m_default;
 };
 
 }  // namespace strata::ui

@@ -1,14 +1,25 @@
-// strata-cli eval-shapes — prompt adherence of a model on procedural scenes (issue 6's measure):
-// COUNT prompts drawn with at least one (shape, colour) pair held out of training, each generated
-// once and read back by the OpenCV evaluator (strata/scenes/evaluate.h). Prints the share of images
-// with every stated attribute right, per attribute, and optionally writes the images.
+// strata-cli eval-shapes — prompt adherence of a model on procedural scenes (issue 6's measure),
+// read back by the OpenCV evaluator (strata/scenes/evaluate.h), COUNT images:
+//   --task txt2img   prompts drawn with at least one (shape, colour) pair held out of training,
+//                    each generated once; the share with every stated attribute right;
+//   --task inpaint   a one-shape scene with a square masked on the side away from its shape,
+//                    inpainted with "a green triangle"; the share whose masked square shows
+//                    exactly one green triangle;
+//   --task outpaint  a scene whose right 3/8 is transparent (infilled, then generated at strength
+//                    1) with its caption as the prompt; the share whose whole picture shows the
+//                    scene's background again (and every stated attribute).
+// Optionally writes the images and prompts.tsv.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "commands.h"
+#include "common.h"
 #include "strata/diffusion/pipeline.h"
+#include "strata/doc/geometry.h"
 #include "strata/io/image_codec.h"
+#include "strata/io/infill.h"
+#include "strata/scenes/render.h"
 #include "strata/scenes/caption.h"
 #include "strata/scenes/evaluate.h"
 #include "strata/scenes/held_out.h"
@@ -22,7 +33,7 @@ struct EvalArgs {
   int count = 200, steps = 20, size = 0;
   float cfg = 7.5f;
   std::uint64_t seed = 1;
-  std::string sampler = "euler", out_dir;
+  std::string sampler = "euler", out_dir, task = "txt2img";
 };
 
 struct Tally {
@@ -42,12 +53,74 @@ struct Tally {
 
 double pct(int n, int d) { return d ? 100.0 * n / d : 0.0; }
 
+// One evaluation case: the request to run and how to read its result.
+struct Case {
+  diffusion::GenerationRequest request;
+  doc::Rect region;      // the part of the result evaluated (whole image: empty)
+  std::string expected;  // the prompt the region is evaluated against
+};
+
+doc::ImageF strength_inside(int w, int h, const doc::Rect& r) {
+  doc::ImageF s(w, h, 1, 0.0f);
+  for (int y = r.y; y < r.bottom(); ++y)
+    for (int x = r.x; x < r.right(); ++x) s.at(x, y, 0) = 1.0f;
+  return s;
+}
+
+Case make_case(const std::string& task, std::uint64_t seed, int size) {
+  Case c;
+  c.request.width = c.request.height = size;
+  if (task == "txt2img") {
+    const scenes::Scene scene = scenes::sample_scene(seed, scenes::held_out_scene_options());
+    c.request.prompt = c.expected = scenes::canonical_caption(scene);
+    return c;
+  }
+  if (task == "inpaint") {
+    scenes::SceneOptions o;
+    o.max_shapes = 1;
+    o.bg_kinds = {scenes::BackgroundKind::Solid};
+    o.bg_colours = {scenes::Colour::White, scenes::Colour::Black, scenes::Colour::Blue, scenes::Colour::Yellow,
+                    scenes::Colour::Red, scenes::Colour::Purple, scenes::Colour::Orange, scenes::Colour::Grey};
+    o.accept = [](const scenes::Scene& s) { return scenes::column_of(s.shapes[0].pos) != 0; };
+    const scenes::Scene scene = scenes::sample_scene(seed, o);
+    const bool shape_left = scenes::column_of(scene.shapes[0].pos) < 0;
+    c.region = {shape_left ? size / 2 : 0, size / 4, size / 2, size / 2};
+    c.request.init_image = scenes::render(scene, size, size);
+    c.request.strength_map = strength_inside(size, size, c.region);
+    c.request.prompt = c.expected = "a green triangle";
+    return c;
+  }
+  const scenes::Scene scene = scenes::sample_scene(seed);  // outpaint
+  doc::Image8 rgba(size, size, 4);
+  const doc::Image8 rgb = scenes::render(scene, size, size);
+  const int keep = size - size * 3 / 8;
+  for (int y = 0; y < size; ++y) {
+    for (int x = 0; x < size; ++x) {
+      for (int k = 0; k < 3; ++k) rgba.at(x, y, k) = rgb.at(x, y, k);
+      rgba.at(x, y, 3) = x < keep ? 255 : 0;
+    }
+  }
+  c.request.init_image = io::infill(rgba);  // Telea, the default
+  c.request.strength_map = strength_inside(size, size, {keep, 0, size - keep, size});
+  c.request.prompt = c.expected = scenes::canonical_caption(scene);
+  return c;
+}
+
+doc::Image8 crop(const doc::Image8& image, const doc::Rect& r) {
+  if (r.empty()) return image;
+  doc::Image8 out(r.width, r.height, image.channels);
+  for (int y = 0; y < r.height; ++y)
+    for (int x = 0; x < r.width; ++x)
+      for (int k = 0; k < image.channels; ++k) out.at(x, y, k) = image.at(r.x + x, r.y + y, k);
+  return out;
+}
+
 }  // namespace
 
 RunFn add_eval_shapes(CLI::App& root) {
   auto a = std::make_shared<EvalArgs>();
   auto* s = root.add_subcommand("eval-shapes", "Measure prompt adherence on held-out procedural scenes");
-  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
+  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder (default: the embedded model)");
   s->add_option("--tokenizer", a->pipe.tokenizer, "Tokenizer (default: next to the model)");
   s->add_option("--count", a->count, "Prompts to evaluate")->default_val(200)->check(CLI::Range(1, 100000));
   s->add_option("--size", a->size, "Image side in pixels (default: the model's native size)");
@@ -56,7 +129,10 @@ RunFn add_eval_shapes(CLI::App& root) {
   s->add_option("--sampler", a->sampler, "Sampler")->default_val("euler");
   s->add_option("--seed", a->seed, "Seed of the prompts and of the first image")->default_val(1);
   s->add_option("-o,--output", a->out_dir, "Folder for the images and prompts.tsv (optional)");
+  s->add_option("--task", a->task, "txt2img (held-out prompts), inpaint (\"a green triangle\" in a masked square) or outpaint")
+      ->check(CLI::IsMember({"txt2img", "inpaint", "outpaint"}))->default_val("txt2img");
   return [a] {
+    a->pipe.model = model_or_default(a->pipe.model);
     auto pipeline = diffusion::Pipeline::load(a->pipe);
     const int size = a->size > 0 ? a->size : pipeline->summary().config.native_size;
     std::ofstream tsv;
@@ -64,19 +140,16 @@ RunFn add_eval_shapes(CLI::App& root) {
       std::filesystem::create_directories(a->out_dir);
       tsv.open(std::filesystem::path(a->out_dir) / "prompts.tsv");
     }
-    const scenes::SceneOptions options = scenes::held_out_scene_options();
     Tally t;
     for (int i = 0; i < a->count; ++i) {
-      const scenes::Scene scene = scenes::sample_scene(a->seed + static_cast<std::uint64_t>(i), options);
-      diffusion::GenerationRequest r;
-      r.prompt = scenes::canonical_caption(scene);
-      r.width = r.height = size;
+      Case c = make_case(a->task, a->seed + static_cast<std::uint64_t>(i), size);
+      diffusion::GenerationRequest& r = c.request;
       r.steps = a->steps;
       r.cfg_scale = a->cfg;
       r.sampler = diffusion::parse_sampler(a->sampler);
       r.seed = static_cast<std::int64_t>(a->seed) + i;
       const auto image = pipeline->generate(r).at(0).image;
-      const scenes::EvalReport report = scenes::evaluate(image, r.prompt);
+      const scenes::EvalReport report = scenes::evaluate(crop(image, c.region), c.expected);
       t.add(report);
       if (tsv.is_open()) {
         const std::string file = "eval_" + std::to_string(i) + ".png";
@@ -87,7 +160,7 @@ RunFn add_eval_shapes(CLI::App& root) {
     }
     std::cerr << "\n";
     std::cout << "model        " << pipeline->summary().name << " at " << size << "x" << size << ", " << a->steps
-              << " steps, cfg " << a->cfg << "\n"
+              << " steps, cfg " << a->cfg << ", task " << a->task << "\n"
               << "held out     " << scenes::held_out_description() << "\n"
               << t.all << "/" << t.images << " images have every stated attribute right (" << pct(t.all, t.images) << " %)\n"
               << "background   " << pct(t.background, t.images) << " %\n"

@@ -11,6 +11,7 @@
 #include "generation_io.h"
 #include "progress_bar.h"
 #include "project_generate.h"
+#include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/strength.h"
 #include "strata/io/image_codec.h"
@@ -86,6 +87,14 @@ int run_generate(GenerateArgs& a) {
   }
   std::optional<ProjectRun> project;
   auto given = [&](const std::string& name) { return a.cmd->count(name) > 0; };
+  a.pipe.model = model_or_default(a.pipe.model);
+  // Unset sides default to the model's native size (512 for SD 1.x, 128 for the embedded model),
+  // read from the file's header without loading it.
+  if (!given("--width") || !given("--height")) {
+    const int native = diffusion::inspect_model(a.pipe.model).config.native_size;
+    if (!given("--width")) req.width = native;
+    if (!given("--height")) req.height = native;
+  }
   if (!a.project.empty()) {
     project = prepare_project_request(a.project, req, a.infill, given);
     req.scale_before_processing = !a.no_scale;  // on by default for documents (InvokeAI's canvas)
@@ -95,6 +104,10 @@ int run_generate(GenerateArgs& a) {
   std::optional<doc::Image8> init;
   if (!a.init_img.empty()) {
     init = io::read_image(a.init_img);
+    if (!given("--width") && !given("--height")) {  // the init image's size, unless asked otherwise
+      req.width = init->width;
+      req.height = init->height;
+    }
     if (init->width != req.width || init->height != req.height) {
       throw doc::Error(doc::ErrorCode::InvalidArgument,
                        "init image " + a.init_img + " is " + std::to_string(init->width) + "x" +
@@ -138,7 +151,7 @@ int run_generate(GenerateArgs& a) {
 RunFn add_generate(CLI::App& root) {
   auto a = std::make_shared<GenerateArgs>();
   auto* s = root.add_subcommand("generate", "Generate images (txt2img, img2img, inpainting, outpainting)");
-  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder")->required();
+  s->add_option("-m,--model", a->pipe.model, "Model: .safetensors file or diffusers folder (default: the embedded model)");
   a->cmd = s;
   s->add_option("-p,--prompt", a->req.prompt, "Prompt (A1111 attention syntax)");
   s->add_option("--project", a->project,
@@ -146,8 +159,8 @@ RunFn add_generate(CLI::App& root) {
                 "become new layers and the project is saved (PNG too with -o)");
   s->add_flag("--no-scale-before-processing", a->no_scale, "With --project: generate at the bbox size as is");
   s->add_option("-n,--negative-prompt", a->req.negative_prompt, "Negative prompt");
-  s->add_option("-W,--width", a->req.width, "Width in pixels, multiple of 8 (64..4096)")->default_val(512);
-  s->add_option("-H,--height", a->req.height, "Height in pixels, multiple of 8 (64..4096)")->default_val(512);
+  s->add_option("-W,--width", a->req.width, "Width in pixels, multiple of 8 (64..4096); default: the model's native size");
+  s->add_option("-H,--height", a->req.height, "Height in pixels, multiple of 8 (64..4096); default: the model's native size");
   s->add_option("--steps", a->req.steps, "Sampling steps")->default_val(20);
   s->add_option("--cfg-scale", a->req.cfg_scale, "Classifier-free guidance scale")->default_val(7.5);
   s->add_option("--sampler", a->sampler, "euler, euler_a, ddim, dpmpp_2m, lms, heun, ddpm, pndm")->default_val("euler");

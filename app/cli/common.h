@@ -13,4 +13,8 @@ int exit_code_for(const doc::Error& e);
 
 bool stderr_is_terminal();
 
+// `model` as given, or the embedded default model (strata/io/default_model.h) when empty; throws
+// doc::Error(NotFound) naming where it looked when there is none.
+std::string model_or_default(const std::string& model);
+
 }  // namespace strata::cli

@@ -37,6 +37,13 @@ check mask-needs-init 2 "--mask needs an init image" -- "${gen[@]}" -p cat --mas
 check mask-and-map 2 "exclude each other" -- "${gen[@]}" -p cat -i a.png --mask a.png --strength-map a.png -o x.png
 check no-tokenizer 2 "tokenizer" -- "$cli" generate -m "$model" -W 64 -H 64 --steps 2 -p cat -o x.png
 check missing-model 2 "nope.safetensors" -- "$cli" generate -m nope.safetensors --tokenizer "$tok" -p cat -o x.png
+# Without -m: the embedded default model, here pointed at the tiny model; without -W/-H: the
+# model's native size, or the init image's size with -i.
+check default-model 0 "seed 7" -- env STRATA_DEFAULT_MODEL="$model" "$cli" generate --tokenizer "$tok" --steps 2 -p cat --seed 7 -o d.png
+check default-model-info 0 "model: +model\.safetensors" -- "$cli" info d.png
+native=$("$cli" inspect "$model" | sed -n 's/^native size: *\([0-9]*\)x.*/\1/p')
+check default-size 0 "Size: ${native}x${native}" -- "$cli" info --raw d.png
+check init-size-default 0 "Size: 64x64" -- sh -c "'$cli' generate -m '$model' --tokenizer '$tok' --steps 2 -p cat -i a.png -o i.png >/dev/null && '$cli' info --raw i.png"
 printf 'not a png' > broken.png
 check corrupt-init 2 "broken.png" -- "${gen[@]}" -p cat -i broken.png -o x.png
 check long-prompt 0 "seed 42" -- "${gen[@]}" -p "$(head -c 10000 /dev/zero | tr '\0' 'a')" -o long.png

@@ -3,13 +3,17 @@
 // broken model; screenshots of a generation in progress and of the staging area.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
+#include <QComboBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 
 #include "action_registry.h"
@@ -213,4 +217,31 @@ TEST_CASE("worker: the event loop stays responsive while generating; Esc cancels
   t.panel->stepsSpin()->setValue(2);
   t.panel->invoke();
   REQUIRE(test::waitUntil([&] { return t.w.generation()->stagingCount() == 1; }, 120000));
+}
+
+TEST_CASE("worker: on first start the embedded default model is listed and loaded", "[ui][worker]") {
+  REQUIRE_REFERENCE();
+  // The default model, pointed at tiny-sd15 (strata/io/default_model.h); no last model yet.
+  qputenv("STRATA_DEFAULT_MODEL", tinyModel().toUtf8());
+  QSettings().remove(QStringLiteral("models/last"));
+  QSettings().setValue(QStringLiteral("engine/tokenizer"), QString::fromStdString((test::reference_dir() / "clip").string()));
+  auto* service = new WorkerGenerationService;
+  MainWindow w{service};
+  ModelPicker* picker = w.promptPanel()->modelPicker();
+  CHECK(picker->defaultModelPath() == tinyModel());
+  std::vector<double> shares;  // loading reports the share of weights loaded, up to 1
+  QObject::connect(service, &GenerationService::modelLoadProgress, &w,
+                   [&](const QString& path, double share) { if (path == tinyModel()) shares.push_back(share); });
+  w.startGeneration();
+  REQUIRE(test::waitUntil([&] { return service->hasModel(); }, 120000));
+  QApplication::processEvents();
+  REQUIRE(shares.size() > 2);
+  CHECK(std::is_sorted(shares.begin(), shares.end()));
+  CHECK(shares.front() > 0.0);
+  CHECK(shares.back() == 1.0);
+  CHECK(picker->currentPath() == tinyModel());
+  REQUIRE(test::waitUntil([&] { return picker->combo()->currentText().contains(QStringLiteral("(embedded)")); }, 10000));
+  qunsetenv("STRATA_DEFAULT_MODEL");
+  QSettings().remove(QStringLiteral("engine/tokenizer"));
+  QSettings().remove(QStringLiteral("models/last"));
 }

@@ -7,6 +7,7 @@
 #include "strata/diffusion/clip_tokenizer.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
+#include "strata/diffusion/sentencepiece_tokenizer.h"
 #include "strata/doc/error.h"
 #include "strata/io/generation_inputs.h"
 
@@ -86,14 +87,22 @@ GenerationWorker::~GenerationWorker() = default;
 
 void GenerationWorker::loadModel(const QString& path, const EngineOptions& options) {
   try {
-    auto pipeline = diffusion::Pipeline::load(pipelineOptions(path, options));
+    diffusion::PipelineOptions po = pipelineOptions(path, options);
+    po.on_load_progress = [this, path](double share) { Q_EMIT modelLoadProgress(path, share); };
+    auto pipeline = diffusion::Pipeline::load(po);
     ModelDescription d = describeModel(path);
     TokenizerPtr tokenizer;
     try {  // the counter's tokenizer; the pipeline keeps its own
       const std::filesystem::path tok = options.tokenizer.isEmpty()
                                             ? diffusion::inspect_model(str(path)).tokenizer_dir
                                             : std::filesystem::path(str(options.tokenizer));
-      if (!tok.empty()) tokenizer = std::make_shared<diffusion::CLIPTokenizer>(diffusion::CLIPTokenizer::from_path(tok));
+      // The embedded model's SentencePiece tokenizer.model (a file, or a folder holding one), else CLIP's BPE.
+      const bool spm = !tok.empty() && (tok.extension() == ".model" || std::filesystem::exists(tok / "tokenizer.model"));
+      if (spm) {
+        tokenizer = std::make_shared<diffusion::SentencePieceTokenizer>(diffusion::SentencePieceTokenizer::from_path(tok));
+      } else if (!tok.empty()) {
+        tokenizer = std::make_shared<diffusion::CLIPTokenizer>(diffusion::CLIPTokenizer::from_path(tok));
+      }
     } catch (const std::exception&) {
       tokenizer.reset();  // no counter; generation still works
     }

@@ -42,6 +42,7 @@ class GenerationWorker : public QObject {
  Q_SIGNALS:
   void modelLoaded(const strata::ui::ModelDescription& model, strata::ui::TokenizerPtr tokenizer);
   void modelFailed(const QString& path, const QString& message);
+  void modelLoadProgress(const QString& path, double share);
   void jobStarted(quint64 id);
   void progress(quint64 id, int image, int step, int totalSteps, double secondsPerStep);
   void preview(quint64 id, int image, int step, const QImage& preview);

@@ -35,6 +35,7 @@ WorkerGenerationService::WorkerGenerationService(QObject* parent)
     Q_EMIT modelLoaded(d);
   });
   connect(m_worker, &GenerationWorker::modelFailed, this, &GenerationService::modelFailed);
+  connect(m_worker, &GenerationWorker::modelLoadProgress, this, &GenerationService::modelLoadProgress);
   connect(m_worker, &GenerationWorker::jobStarted, this, &GenerationService::jobStarted);
   connect(m_worker, &GenerationWorker::progress, this, &GenerationService::progress);
   connect(m_worker, &GenerationWorker::preview, this, &GenerationService::preview);

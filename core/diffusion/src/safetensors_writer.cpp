@@ -1,6 +1,7 @@
 #include "safetensors_writer.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -39,6 +40,8 @@ class TempFile {
   explicit TempFile(const std::filesystem::path& dest) : path_(dest.string() + ".tmp-XXXXXX") {
     fd_ = mkstemp(path_.data());
     if (fd_ < 0) fail("cannot create a temporary file next to " + dest.string());
+    // mkstemp makes the file private (0600); a model is an ordinary file: 0644 like other writers.
+    if (fchmod(fd_, 0644) != 0) fail("cannot set the permissions of " + path_);
   }
   ~TempFile() {
     if (fd_ >= 0) close(fd_);

@@ -18,4 +18,11 @@ if(TARGET strata-cli)
             --count 3 --steps 3 --size 64 -o ${CMAKE_CURRENT_BINARY_DIR}/eval_shapes)
   set_tests_properties(cli_eval_shapes PROPERTIES
     PASS_REGULAR_EXPRESSION "held out +blue star.*[0-3]/3 images have every stated attribute right.*shapes +[0-9.]+ % fully right")
+  foreach(task inpaint outpaint)
+    add_test(NAME cli_eval_shapes_${task}
+      COMMAND strata-cli eval-shapes -m ${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors --tokenizer ${STRATA_REFERENCE_DIR}/clip
+              --task ${task} --count 2 --steps 3 --size 64)
+    set_tests_properties(cli_eval_shapes_${task} PROPERTIES
+      PASS_REGULAR_EXPRESSION "task ${task}.*[0-2]/2 images have every stated attribute right.*background +[0-9.]+ %")
+  endforeach()
 endif()

@@ -147,11 +147,22 @@ LoadedModel load_model(const models::ModelSource& source, const ModelConfig& con
     out.tokenizer_dir = source.tokenizer_dir;
     const Modules m = build(config, torch::TensorOptions().device(options.device).dtype(options.dtype));
     torch::NoGradGuard no_grad;
+    std::uint64_t total = 0, done = 0;
+    double reported = 0.0;
+    for (const auto& [prefix, module] : m.components()) {
+      for (auto& p : module->named_parameters(true)) total += source.index.find(prefix + p.key())->byte_size();
+    }
     for (const auto& [prefix, module] : m.components()) {
       for (auto& p : module->named_parameters(true)) {
         const TensorInfo& info = *source.index.find(prefix + p.key());
         p.value().copy_(view(info));   // dtype conversion (and host → device) in one pass
         TensorIndex::release(info);    // drop the file pages from RSS
+        done += info.byte_size();
+        const double share = total > 0 ? static_cast<double>(done) / static_cast<double>(total) : 1.0;
+        if (options.on_progress && (share - reported >= 0.01 || done == total)) {
+          reported = share;
+          options.on_progress(share);
+        }
         out.parameter_bytes += static_cast<std::uint64_t>(p.value().numel()) * p.value().element_size();
       }
       module->eval();

@@ -20,6 +20,7 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,9 @@ namespace strata::diffusion {
 struct LoadOptions {
   torch::Device device = torch::kCPU;
   torch::ScalarType dtype = torch::kFloat32;  // compute dtype: kFloat32, kBFloat16 or kFloat16
+  // Called on the loading thread with the share of the weights' bytes loaded so far (0..1, about
+  // every 1 %, and 1 at the end). Optional.
+  std::function<void(double)> on_progress;
 };
 
 struct LoadedModel {

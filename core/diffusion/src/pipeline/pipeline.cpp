@@ -56,6 +56,7 @@ class PipelineImpl final : public Pipeline {
     LoadOptions lo;
     lo.device = device_;
     lo.dtype = dtype_;
+    lo.on_progress = o.on_load_progress;
     model_ = load_model(o.model, lo);
     tokenizer_ = find_tokenizer(o.tokenizer, model_);
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);

@@ -33,6 +33,8 @@ struct PipelineOptions {
   Device device = Device::CPU;
   Precision precision = Precision::FP32;
   int threads = 0;                          // intra-op threads; 0 = all cores
+  // Optional: called on the loading thread with the share of the weights loaded (0..1).
+  std::function<void(double)> on_load_progress;
 };
 
 struct GenerationRequest {
