@@ -4,10 +4,9 @@
 #include <cmath>
 
 #include "qt_image.h"
-#include "strata/diffusion/clip_tokenizer.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
-#include "strata/diffusion/sentencepiece_tokenizer.h"
+#include "strata/diffusion/tokenizer.h"
 #include "strata/doc/error.h"
 #include "strata/io/generation_inputs.h"
 
@@ -96,13 +95,7 @@ void GenerationWorker::loadModel(const QString& path, const EngineOptions& optio
       const std::filesystem::path tok = options.tokenizer.isEmpty()
                                             ? diffusion::inspect_model(str(path)).tokenizer_dir
                                             : std::filesystem::path(str(options.tokenizer));
-      // The embedded model's SentencePiece tokenizer.model (a file, or a folder holding one), else CLIP's BPE.
-      const bool spm = !tok.empty() && (tok.extension() == ".model" || std::filesystem::exists(tok / "tokenizer.model"));
-      if (spm) {
-        tokenizer = std::make_shared<diffusion::SentencePieceTokenizer>(diffusion::SentencePieceTokenizer::from_path(tok));
-      } else if (!tok.empty()) {
-        tokenizer = std::make_shared<diffusion::CLIPTokenizer>(diffusion::CLIPTokenizer::from_path(tok));
-      }
+      if (!tok.empty()) tokenizer = diffusion::open_tokenizer(tok);  // CLIP BPE or SentencePiece
     } catch (const std::exception&) {
       tokenizer.reset();  // no counter; generation still works
     }

@@ -67,9 +67,8 @@ class OraReader {
     }
     detail::parallel_for(pending.size(), [&](std::size_t i) {
       if (limits_.layers_as_tiles) {
-        auto tiles = detail::decode_png_to_tiles(blobs[i], where(pending[i].src), decode_options());
-        const doc::Rect rect{0, 0, png_width(blobs[i]), png_height(blobs[i])};
-        pending[i].layer.tiled = OraTiles{std::move(tiles), rect, {0, 0, 0}};
+        auto d = detail::decode_png_to_tiles(blobs[i], where(pending[i].src), decode_options());
+        pending[i].layer.tiled = OraTiles{std::move(d.tiles), {0, 0, d.width, d.height}, {0, 0, 0}};
       } else {
         pending[i].layer.pixels = decode_checked(pending[i].src, blobs[i]);
       }
@@ -271,9 +270,6 @@ class OraReader {
     options.max_pixels = limits_.max_layer_pixels;
     return options;
   }
-  // A checked PNG's size (from its IHDR, which check_png has validated).
-  static int png_width(const std::vector<std::uint8_t>& png) { return static_cast<int>(detail::be32(png, 16)); }
-  static int png_height(const std::vector<std::uint8_t>& png) { return static_cast<int>(detail::be32(png, 20)); }
 
   // Decodes a checked PNG to RGBA (thread-safe: reads only limits_ and name_).
   doc::Image8 decode_checked(const std::string& entry, const std::vector<std::uint8_t>& bytes) const {

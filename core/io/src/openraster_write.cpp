@@ -127,14 +127,7 @@ doc::Image8 to_rgba(const doc::Image8& img) {
 doc::Image8 layer_rgba(const OraLayer& l) {
   if (!l.tiled) return l.pixels.channels == 4 ? l.pixels : to_rgba(l.pixels);
   if (l.tiled->rect.empty()) return {};
-  const doc::Image8 px = l.tiled->tiles.read(l.tiled->rect);
-  if (px.channels == 4) return px;
-  doc::Image8 rgba(px.width, px.height, 4);
-  for (std::size_t i = 0; i < px.pixels.size(); ++i) {
-    for (int k = 0; k < 3; ++k) rgba.pixels[i * 4 + static_cast<std::size_t>(k)] = l.tiled->tint[static_cast<std::size_t>(k)];
-    rgba.pixels[i * 4 + 3] = px.pixels[i];
-  }
-  return rgba;
+  return detail::tiles_to_rgba(l.tiled->tiles, l.tiled->rect, l.tiled->tint);
 }
 
 // The layer's PNG: from the tiles when tiled, else from `pixels` (a 1×1 transparent PNG when empty).

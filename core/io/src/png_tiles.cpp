@@ -152,8 +152,24 @@ std::vector<std::uint8_t> encode_png_from_tiles(const doc::TiledImage& tiles, co
   });
 }
 
-doc::TiledImage decode_png_to_tiles(std::span<const std::uint8_t> png, std::string_view name, const ReadOptions& options) {
-  doc::TiledImage tiles(4);
+doc::Image8 tiles_to_rgba(const doc::TiledImage& tiles, const doc::Rect& rect, std::array<std::uint8_t, 3> tint) {
+  doc::Image8 out(rect.width, rect.height, 4);
+  if (rect.empty()) return out;
+  const int tx0 = doc::tile_index(rect.x), tx1 = doc::tile_index(rect.right() - 1);
+  const std::size_t stride = static_cast<std::size_t>(rect.width) * 4;
+  for (int ty = doc::tile_index(rect.y); ty <= doc::tile_index(rect.bottom() - 1); ++ty) {
+    const std::vector<doc::TilePtr> row = tile_row(tiles, ty, tx0, tx1);
+    const int y0 = std::max(rect.y, doc::tile_origin(ty)), y1 = std::min(rect.bottom(), doc::tile_origin(ty + 1));
+    for (int y = y0; y < y1; ++y) {
+      gather_row(row, tx0, rect, y, tiles.channels(), tint, &out.pixels[static_cast<std::size_t>(y - rect.y) * stride]);
+    }
+  }
+  return out;
+}
+
+DecodedTiles decode_png_to_tiles(std::span<const std::uint8_t> png, std::string_view name, const ReadOptions& options) {
+  DecodedTiles out;
+  doc::TiledImage& tiles = out.tiles;
   struct Free {
     void operator()(spng_ctx* c) const { spng_ctx_free(c); }
   };
@@ -168,11 +184,15 @@ doc::TiledImage decode_png_to_tiles(std::span<const std::uint8_t> png, std::stri
     // Any other PNG (and the limit errors, with their messages): decoded whole, then tiled.
     const doc::Image8 image = decode_image(png, name, options);
     tiles.write(image, 0, 0);
-    return tiles;
+    out.width = image.width;
+    out.height = image.height;
+    return out;
   }
   const bool rgba = ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;
   const int fmt = rgba ? SPNG_FMT_RGBA8 : SPNG_FMT_RGB8;
   const int width = static_cast<int>(ihdr.width), height = static_cast<int>(ihdr.height);
+  out.width = width;
+  out.height = height;
   if (const int rc = spng_decode_image(ctx.get(), nullptr, 0, fmt, SPNG_DECODE_PROGRESSIVE); rc != 0) {
     corrupt(name, std::string("PNG data is damaged: ") + spng_strerror(rc));
   }
@@ -193,7 +213,7 @@ doc::TiledImage decode_png_to_tiles(std::span<const std::uint8_t> png, std::stri
     }
     tiles.write(band, 0, y0);
   }
-  return tiles;
+  return out;
 }
 
 }  // namespace strata::io::detail

@@ -32,6 +32,13 @@ std::vector<std::uint8_t> encode_png_rows(int width, int height, const std::func
 std::vector<std::uint8_t> encode_png_from_tiles(const doc::TiledImage& tiles, const doc::Rect& rect,
                                                 std::array<std::uint8_t, 3> tint = {0, 0, 0});
 
-doc::TiledImage decode_png_to_tiles(std::span<const std::uint8_t> png, std::string_view name, const ReadOptions& options);
+struct DecodedTiles {
+  doc::TiledImage tiles{4};
+  int width = 0, height = 0;  // the PNG's size
+};
+DecodedTiles decode_png_to_tiles(std::span<const std::uint8_t> png, std::string_view name, const ReadOptions& options);
+
+// `rect` of `tiles` as one RGBA image, coverage tinted as encode_png_from_tiles writes it.
+doc::Image8 tiles_to_rgba(const doc::TiledImage& tiles, const doc::Rect& rect, std::array<std::uint8_t, 3> tint);
 
 }  // namespace strata::io::detail

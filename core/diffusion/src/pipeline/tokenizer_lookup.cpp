@@ -1,22 +1,9 @@
 #include "pipeline/tokenizer_lookup.h"
 
-#include "strata/diffusion/clip_tokenizer.h"
-#include "strata/diffusion/sentencepiece_tokenizer.h"
 #include "strata/doc/error.h"
 #include "torch_tensors.h"
 
 namespace strata::diffusion {
-
-namespace {
-
-std::unique_ptr<Tokenizer> open_tokenizer(const std::filesystem::path& p) {
-  if (std::filesystem::is_regular_file(p / "tokenizer.model") || p.extension() == ".model") {
-    return std::make_unique<SentencePieceTokenizer>(SentencePieceTokenizer::from_path(p));
-  }
-  return std::make_unique<CLIPTokenizer>(CLIPTokenizer::from_path(p));
-}
-
-}  // namespace
 
 std::unique_ptr<Tokenizer> find_tokenizer(const std::filesystem::path& given, const LoadedModel& model) {
   if (!given.empty()) return open_tokenizer(given);

@@ -9,7 +9,8 @@ add_library(strata_diffusion_tokenizer STATIC
   src/tokenizer/clip_tokenizer_files.cpp
   src/tokenizer/sentencepiece_model.cpp
   src/tokenizer/sentencepiece_encode.cpp
-  src/tokenizer/sentencepiece_tokenizer.cpp)
+  src/tokenizer/sentencepiece_tokenizer.cpp
+  src/tokenizer/open_tokenizer.cpp)
 target_include_directories(strata_diffusion_tokenizer
   PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
   PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)

@@ -9,5 +9,5 @@ strata_torch_part(strata_diffusion_training
     src/training/vae_stage.cpp
     src/training/ldm_stage.cpp
     src/training/train.cpp
-  DEPS strata_diffusion_models strata_diffusion_samplers strata_diffusion_prompt strata_diffusion_tokenizer
+  DEPS strata_diffusion_pipeline strata_diffusion_models strata_diffusion_samplers strata_diffusion_prompt strata_diffusion_tokenizer
        strata_diffusion_networks strata_diffusion_unet strata_scenes)

@@ -4,8 +4,8 @@
 //      ldm/modules/losses/contperceptual.py (rec + kl_weight · KL, no perceptual/GAN terms here);
 //      the scale factor as 1/std of the latents (ldm's scale_by_std).
 #include <cmath>
-#include <cstring>
 
+#include "pipeline/image_tensor.h"
 #include "strata/doc/error.h"
 #include "strata/scenes/caption.h"
 #include "strata/scenes/evaluate.h"
@@ -57,17 +57,13 @@ double reconstruction_adherence(const TrainOptions& o, AutoencoderKL& vae) {
   for (int i = 0; i < kCheckScenes; ++i) {
     const scenes::Scene scene = scenes::sample_scene(mix_seed(o.seed, kCheckStream + 0x100ull * static_cast<std::uint64_t>(i)), held_out);
     const doc::Image8 image = scenes::render(scene, o.image_size, o.image_size);
-    auto x = torch::from_blob(const_cast<std::uint8_t*>(image.pixels.data()), {1, o.image_size, o.image_size, 3}, torch::kUInt8)
-                 .permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0).to(device_of(o));  // [1, 3, S, S]
+    const auto x = image_to_tensor(image).to(device_of(o));  // [1, 3, S, S]
     torch::Tensor rec;
     {
       AutocastScope autocast(o);
       rec = vae->decode(AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean).to(torch::kFloat32);
     }
-    auto u8 = rec.clamp(-1.0, 1.0).add(1.0).mul(127.5).round().to(torch::kUInt8)[0].permute({1, 2, 0}).contiguous().cpu();
-    doc::Image8 out = image;
-    std::memcpy(out.pixels.data(), u8.data_ptr<std::uint8_t>(), out.pixels.size());
-    right += scenes::evaluate(out, scenes::canonical_caption(scene)).all_ok;
+    right += scenes::evaluate(tensor_to_image(rec.cpu()), scenes::canonical_caption(scene)).all_ok;
   }
   return static_cast<double>(right) / kCheckScenes;
 }

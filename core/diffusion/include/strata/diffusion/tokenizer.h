@@ -26,4 +26,9 @@ class Tokenizer {
   virtual std::string token(int id) const = 0;
 };
 
+// The tokenizer at `path`: SentencePiece for a .model file or a folder holding tokenizer.model,
+// else CLIP's BPE (a folder with vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz).
+// Throws doc::Error as the two from_path functions do.
+std::unique_ptr<Tokenizer> open_tokenizer(const std::filesystem::path& path);
+
 }  // namespace strata::diffusion
