@@ -14,7 +14,12 @@
 #include "models/loader.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/diffusion/training.h"
+#include "pipeline/image_tensor.h"
+#include "strata/scenes/render.h"
+#include "training/init.h"
+#include "training/latent_cache.h"
 #include "training/scene_batches.h"
+#include "training/state.h"
 
 using namespace strata::diffusion;
 namespace fs = std::filesystem;
@@ -67,6 +72,7 @@ TrainOptions tiny_options(const std::string& name) {
   o.checkpoint_every = 0;
   o.export_every = 0;
   o.scale_batches = 1;
+  o.latent_cache_scenes = 24;
   return o;
 }
 
@@ -101,8 +107,42 @@ TEST_CASE("training: scene batches are a function of (stream, step)", "[training
   CHECK(third.rgb == a.rgb);
 }
 
+TEST_CASE("training: the latent cache is encoded once and its batches are a function of (stream, step)", "[training]") {
+  TrainOptions o = tiny_options("cache");
+  fs::remove_all(o.out_dir);
+  auto gen = training::make_generator(3);
+  AutoencoderKL vae(training::vae_config(o), torch::TensorOptions().dtype(torch::kFloat32));
+  training::init_parameters(*vae, gen);
+  const fs::path file = o.out_dir / "latents.safetensors";
+  int calls = 0;
+  auto first = training::open_latent_cache(o, vae, 0.5f, 9, 40, file, [&](int, int) { ++calls; });
+  CHECK(calls == 2);  // 32 + 8 scenes
+  REQUIRE(first.mean.sizes() == torch::IntArrayRef({40, 4, 4, 4}));
+  CHECK(first.scenes.size() == 40);
+  calls = 0;
+  auto again = training::open_latent_cache(o, vae, 0.5f, 9, 40, file, [&](int, int) { ++calls; });
+  CHECK(calls == 0);  // read back from the file
+  CHECK(torch::equal(first.mean, again.mean));
+  CHECK(torch::equal(first.std, again.std));
+  training::open_latent_cache(o, vae, 0.25f, 9, 40, file, [&](int, int) { ++calls; });
+  CHECK(calls == 2);  // another VAE scale: encoded afresh
+  {  // The cached mean is the VAE's posterior mean of the rendered scene.
+    torch::NoGradGuard no_grad;
+    auto x = image_to_tensor(strata::scenes::render(first.scenes[37], 32, 32));
+    auto mean = AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean;
+    CHECK(torch::allclose(first.mean[37].to(torch::kFloat32), mean[0], 1e-2, 1e-2));
+  }
+  auto a = training::latent_batch(first, 9, 4, 6, 0.5f);
+  auto b = training::latent_batch(first, 9, 4, 6, 0.5f);
+  auto c = training::latent_batch(first, 9, 5, 6, 0.5f);
+  CHECK(torch::equal(a.z0, b.z0));
+  CHECK(a.captions == b.captions);
+  CHECK_FALSE(torch::equal(a.z0, c.z0));
+}
+
 TEST_CASE("training: losses fall in a tiny run", "[training]") {
   TrainOptions o = tiny_options("losses");
+  o.latent_cache_scenes = 0;  // fresh scenes every step (the reference run uses the cache)
   o.vae_steps = 80;
   o.vae_batch = 4;
   o.ldm_steps = 40;

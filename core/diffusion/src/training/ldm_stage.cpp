@@ -4,11 +4,13 @@
 // Ref: CompVis ldm/models/diffusion/ddpm.py (LatentDiffusion.p_losses with parameterization "eps",
 //      q_sample, cond_stage_trainable), ldm/modules/ema.py; diffusers v0.21 train_text_to_image.py.
 #include <cmath>
+#include <optional>
 
 #include "samplers/schedule.h"
 #include "strata/diffusion/prompt.h"
 #include "strata/doc/error.h"
 #include "training/init.h"
+#include "training/latent_cache.h"
 #include "training/optim.h"
 #include "training/scene_batches.h"
 #include "training/stages.h"
@@ -38,6 +40,24 @@ void swap_with(std::vector<torch::Tensor>& params, const std::vector<torch::Tens
     params[i].copy_(shadow[i]);
     const_cast<torch::Tensor&>(shadow[i]).copy_(tmp);
   }
+}
+
+// Training noise ε for latents of `shape` [B, C, h, w]: Gaussian, plus the low-frequency parts
+// of TrainOptions::noise_offset / pyramid_discount (see there).
+torch::Tensor training_noise(const TrainOptions& o, c10::IntArrayRef shape, at::Generator& gen) {
+  auto eps = torch::randn(shape, gen, torch::kFloat32);
+  if (o.pyramid_discount > 0.f) {
+    const int64_t h = shape[2], w = shape[3];
+    double weight = 1.0;
+    for (int64_t r = 2; h / r >= 1 && w / r >= 1; r *= 2) {
+      weight *= o.pyramid_discount;
+      auto coarse = torch::randn({shape[0], shape[1], h / r, w / r}, gen, torch::kFloat32);
+      eps += weight * torch::upsample_bilinear2d(coarse, {h, w}, false);
+    }
+    eps = eps / eps.std();
+  }
+  if (o.noise_offset > 0.f) eps += o.noise_offset * torch::randn({shape[0], shape[1], 1, 1}, gen, torch::kFloat32);
+  return eps;
 }
 
 }  // namespace
@@ -90,11 +110,28 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
   const auto& acp = diffusers_tables().alphas_cumprod;  // ᾱ_t, t = 0…999
   auto sqrt_acp = torch::tensor(std::vector<float>(acp.begin(), acp.end())).sqrt();
   auto sqrt_1m_acp = (1.0 - torch::tensor(std::vector<float>(acp.begin(), acp.end()))).sqrt();
-  // Per-timestep loss weights: min(SNR, γ) / SNR with SNR = ᾱ / (1 − ᾱ); all ones when γ = 0.
+  // Per-timestep ε-loss weights: clamp(SNR, floor, γ) / SNR with SNR = ᾱ / (1 − ᾱ) (the implied
+  // x0-loss weight is clamp(SNR, floor, γ)); a bound of 0 leaves that side open.
   auto snr = sqrt_acp.pow(2) / sqrt_1m_acp.pow(2);
-  auto loss_weight = o.min_snr_gamma > 0.f ? torch::clamp_max(snr, o.min_snr_gamma) / snr : torch::ones_like(snr);
+  auto x0_weight = snr.clone();
+  if (o.min_snr_gamma > 0.f) x0_weight = torch::clamp_max(x0_weight, o.min_snr_gamma);
+  if (o.snr_floor > 0.f) x0_weight = torch::clamp_min(x0_weight, o.snr_floor);
+  auto loss_weight = x0_weight / snr;
   const std::uint64_t stream = mix_seed(o.seed, kLDMStream);
-  SceneBatchQueue queue(stream, step, o.ldm_steps, o.ldm_batch, o.image_size, o.empty_caption_share);
+  std::optional<SceneBatchQueue> queue;
+  std::optional<LatentCache> cache;
+  if (o.latent_cache_scenes > 0) {
+    ctx.message("LDM: latents of " + std::to_string(o.latent_cache_scenes) + " scenes");
+    StageClock encode_clock;
+    cache = open_latent_cache(o, vae, scale_factor, stream, o.latent_cache_scenes,
+                              o.out_dir / "checkpoints" / "latents.safetensors", [&](int done, int total) {
+                                encode_clock.steps = done;
+                                const double sps = encode_clock.seconds_per_step();
+                                if (ctx.hooks.on_progress) ctx.hooks.on_progress({"latents", done, total, 0.0, sps, sps * (total - done)});
+                              });
+  } else {
+    queue.emplace(stream, step, o.ldm_steps, o.ldm_batch, o.image_size, o.empty_caption_share);
+  }
   StageClock clock;
   unet->train();
   text->train();
@@ -104,24 +141,30 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
       ctx.message("LDM: stopped at step " + std::to_string(step) + ", checkpoint written");
       return false;
     }
-    auto batch = queue.next();
     auto gen = make_generator(mix_seed(stream, static_cast<std::uint64_t>(step) + 0x5EEDull));
-    const int64_t b = batch.batch;
-    auto x = images_tensor(batch).to(device);                                   // [B, 3, S, S]
+    const int64_t b = o.ldm_batch;
     torch::Tensor z0;                                                           // [B, 4, S/8, S/8]
-    {
+    std::vector<std::string> captions;
+    if (cache) {
+      auto lb = latent_batch(*cache, stream, step, o.ldm_batch, o.empty_caption_share);
+      z0 = (lb.z0 * scale_factor).to(device);
+      captions = std::move(lb.captions);
+    } else {
+      auto batch = queue->next();
+      auto x = images_tensor(batch).to(device);                                 // [B, 3, S, S]
       torch::NoGradGuard no_grad;
       AutocastScope autocast(o);
       auto post = AutoencoderKLImpl::split_moments(vae->encode_moments(x));
       auto n = torch::randn(post.mean.sizes(), gen, torch::kFloat32).to(device);
       z0 = ((post.mean + post.std * n) * scale_factor).to(torch::kFloat32);
+      captions = std::move(batch.captions);
     }
     auto t = torch::randint(0, kTrainTimesteps, {b}, gen, torch::kInt64);      // [B]
-    auto eps = torch::randn(z0.sizes(), gen, torch::kFloat32).to(device);     // [B, 4, h, w]
+    auto eps = training_noise(o, z0.sizes(), gen).to(device);                   // [B, 4, h, w]
     auto a = sqrt_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
     auto s = sqrt_1m_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
     auto zt = a * z0 + s * eps;
-    auto ids = caption_ids(tokenizer, batch.captions).to(device);              // [B, 77]
+    auto ids = caption_ids(tokenizer, captions).to(device);              // [B, 77]
     torch::Tensor pred;
     {
       AutocastScope autocast(o);

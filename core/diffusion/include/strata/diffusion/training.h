@@ -69,10 +69,28 @@ struct TrainOptions {
   float ldm_lr = 4e-4f;
   float ema_decay = 0.999f;
   float empty_caption_share = 0.1f;
+  // Scenes encoded once into checkpoints/latents.safetensors and drawn from at every step (the
+  // VAE encoder then costs nothing per step; about half of an uncached step at 128²). 0 = render
+  // and encode fresh scenes at every step.
+  int latent_cache_scenes = 40000;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε loss is weighted by
   // min(SNR(t), γ) / SNR(t), so nearly-clean timesteps no longer dominate the gradient and the
   // coarse layout (which shape, which colour, where) is learnt sooner. 0 = plain MSE.
   float min_snr_gamma = 5.f;
+  // Truncated-SNR floor (Salimans & Ho 2022, "max(SNR, 1)"): the implied x0 loss weight is
+  // clamp(SNR, floor, γ) instead of min(SNR, γ), so noisy timesteps, where only the caption can
+  // tell what the image holds, stop being weighted by their tiny SNR and the text path learns
+  // early. ε-loss weight = clamp(SNR, floor, γ) / SNR. 0 = no floor.
+  float snr_floor = 1.f;
+  // Low-frequency training noise. SD's schedule leaves signal at t = 999 (√ᾱ ≈ 0.068): the mean
+  // (and coarse layout) of z_T still carries the image's, so a model learns to take the
+  // background colour from the initial noise instead of the caption, and at inference pure noise
+  // decides it. Training noise with extra low-frequency energy breaks that shortcut; sampling is
+  // unchanged (plain Gaussian). noise_offset adds offset·N(0,1) per (image, channel) (Guttenberg
+  // 2023); pyramid_discount adds bilinear-upsampled noise at 1/2, 1/4, … resolution weighted
+  // discountⁱ, then rescales to unit variance (multi-resolution noise, Whitaker 2023). 0 = off.
+  float noise_offset = 0.1f;
+  float pyramid_discount = 0.f;
 
   int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
   int checkpoint_every = 250;               // steps; 0 = only at stage ends
