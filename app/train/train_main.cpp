@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   app.add_option("--ema", o.ema_decay, "EMA decay");
   app.add_option("--min-snr-gamma", o.min_snr_gamma, "Min-SNR loss weighting gamma (0 = plain MSE)");
   app.add_option("--latent-cache", o.latent_cache_scenes, "scenes encoded once for the LDM stage (0 = fresh scenes every step)");
+  app.add_option("--text-pretrain", o.text_pretrain_steps, "text encoder warm-up steps before the joint stage (0 = none)");
   app.add_option("--snr-floor", o.snr_floor, "truncated-SNR floor of the x0 loss weight (0 = off)");
   app.add_option("--noise-offset", o.noise_offset, "per-image, per-channel offset noise strength (0 = off)");
   app.add_option("--pyramid-noise", o.pyramid_discount, "multi-resolution noise discount (0 = off)");

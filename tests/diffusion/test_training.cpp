@@ -20,6 +20,7 @@
 #include "training/latent_cache.h"
 #include "training/scene_batches.h"
 #include "training/state.h"
+#include "training/text_pretrain.h"
 
 using namespace strata::diffusion;
 namespace fs = std::filesystem;
@@ -73,6 +74,8 @@ TrainOptions tiny_options(const std::string& name) {
   o.export_every = 0;
   o.scale_batches = 1;
   o.latent_cache_scenes = 24;
+  o.text_pretrain_steps = 3;
+  o.text_pretrain_batch = 8;
   return o;
 }
 
@@ -138,6 +141,33 @@ TEST_CASE("training: the latent cache is encoded once and its batches are a func
   CHECK(torch::equal(a.z0, b.z0));
   CHECK(a.captions == b.captions);
   CHECK_FALSE(torch::equal(a.z0, c.z0));
+}
+
+TEST_CASE("training: the text encoder warm-up learns to read captions", "[training]") {
+  TrainOptions o = tiny_options("text");
+  o.text_pretrain_steps = 60;
+  o.text_pretrain_batch = 32;
+  o.text_pretrain_lr = 5e-3f;
+  o.warmup_steps = 5;
+  TrainHooks hooks;
+  std::vector<double> losses;
+  hooks.on_progress = [&](const TrainProgress& p) {
+    CHECK(p.stage == "text");
+    losses.push_back(p.loss);
+  };
+  TrainResult result;
+  training::StageContext ctx{o, hooks, result};
+  auto tokenizer = open_tokenizer(o.tokenizer);
+  CLIPTextModel text(training::text_config(o, tokenizer->vocab_size(), tokenizer->bos_id(), tokenizer->eos_id(),
+                                           tokenizer->pad_id()),
+                     torch::TensorOptions().dtype(torch::kFloat32));
+  auto gen = training::make_generator(4);
+  training::init_parameters(*text, gen);
+  const double read = training::pretrain_text_encoder(ctx, text, *tokenizer, 11);
+  REQUIRE(losses.size() == 60);
+  CHECK(mean(losses, 50, 60) < 0.85 * mean(losses, 0, 10));
+  CHECK(read >= 0.0);
+  CHECK(read <= 1.0);
 }
 
 TEST_CASE("training: losses fall in a tiny run", "[training]") {

@@ -11,6 +11,7 @@
 #include "strata/doc/error.h"
 #include "training/init.h"
 #include "training/latent_cache.h"
+#include "training/text_pretrain.h"
 #include "training/optim.h"
 #include "training/scene_batches.h"
 #include "training/stages.h"
@@ -20,17 +21,6 @@ namespace strata::diffusion::training {
 namespace {
 
 constexpr std::uint64_t kLDMStream = 2;
-
-// Captions → [B, 77] ids exactly as the pipeline tokenizes a prompt (first chunk).
-torch::Tensor caption_ids(const Tokenizer& tokenizer, const std::vector<std::string>& captions) {
-  std::vector<std::int64_t> ids;
-  ids.reserve(captions.size() * kChunkLength);
-  for (const auto& c : captions) {
-    const auto chunks = tokenize_prompt(tokenizer, c);
-    ids.insert(ids.end(), chunks.ids[0].begin(), chunks.ids[0].end());
-  }
-  return torch::tensor(ids, torch::kInt64).view({static_cast<int64_t>(captions.size()), kChunkLength});
-}
 
 // Swaps the live parameters with the EMA shadow (twice = back). Used around the export.
 void swap_with(std::vector<torch::Tensor>& params, const std::vector<torch::Tensor>& shadow) {
@@ -87,6 +77,11 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     auto gen = make_generator(mix_seed(o.seed, 12));
     init_parameters(*unet, gen, unet_zero_init);
     init_parameters(*text, gen);
+    if (o.text_pretrain_steps > 0) {
+      const double read = pretrain_text_encoder(ctx, text, tokenizer, mix_seed(o.seed, kLDMStream));
+      ctx.message("LDM: text encoder warmed up; it reads every attribute of " +
+                  std::to_string(static_cast<int>(std::lround(100.0 * read))) + " % of held-out captions");
+    }
   }
   Ema ema(params, o.ema_decay);
   if (ckpt) ema.load(ckpt->tensors, "ema.");

@@ -6,6 +6,7 @@ strata_torch_part(strata_diffusion_training
     src/training/optim.cpp
     src/training/scene_batches.cpp
     src/training/latent_cache.cpp
+    src/training/text_pretrain.cpp
     src/training/state.cpp
     src/training/vae_stage.cpp
     src/training/ldm_stage.cpp

@@ -72,7 +72,12 @@ struct TrainOptions {
   // Scenes encoded once into checkpoints/latents.safetensors and drawn from at every step (the
   // VAE encoder then costs nothing per step; about half of an uncached step at 128²). 0 = render
   // and encode fresh scenes at every step.
-  int latent_cache_scenes = 40000;
+  int latent_cache_scenes = 50000;
+  // Text encoder warm-up before the joint stage (training/text_pretrain.h): steps of
+  // text_pretrain_batch captions at text_pretrain_lr. 0 = none.
+  int text_pretrain_steps = 600;
+  int text_pretrain_batch = 128;
+  float text_pretrain_lr = 1e-3f;
   // Min-SNR-γ loss weighting (Hang et al. 2023): each sample's ε loss is weighted by
   // min(SNR(t), γ) / SNR(t), so nearly-clean timesteps no longer dominate the gradient and the
   // coarse layout (which shape, which colour, where) is learnt sooner. 0 = plain MSE.
