@@ -48,10 +48,10 @@ struct TrainOptions {
   std::vector<int> vae_channel_mult{1, 2, 2, 4};  // 4 levels: 8× down-sampling
   int vae_res_blocks = 1;
   int vae_norm_groups = 8;                  // 4 channels per group at 32 (SD: 128 / 32)
-  int vae_steps = 2000;
+  int vae_steps = 19250;
   int vae_batch = 8;
   int vae_crop = 64;                        // training crop side (multiple of 8, ≤ image_size)
-  float vae_lr = 2e-4f;
+  float vae_lr = 5e-4f;
   float vae_kl_weight = 1e-6f;
 
   // Stage 2: text encoder + UNet.
@@ -64,10 +64,10 @@ struct TrainOptions {
   int text_width = 128;
   int text_layers = 4;
   int text_heads = 2;
-  int ldm_steps = 3400;
-  int ldm_batch = 48;
-  float ldm_lr = 4e-4f;
-  float ema_decay = 0.999f;
+  int ldm_steps = 4750;
+  int ldm_batch = 32;
+  float ldm_lr = 5e-4f;
+  float ema_decay = 0.995f;
   float empty_caption_share = 0.1f;
   // Scenes encoded once into checkpoints/latents.safetensors and drawn from at every step (the
   // VAE encoder then costs nothing per step; about half of an uncached step at 128²). 0 = render
@@ -85,8 +85,9 @@ struct TrainOptions {
   // Truncated-SNR floor (Salimans & Ho 2022, "max(SNR, 1)"): the implied x0 loss weight is
   // clamp(SNR, floor, γ) instead of min(SNR, γ), so noisy timesteps, where only the caption can
   // tell what the image holds, stop being weighted by their tiny SNR and the text path learns
-  // early. ε-loss weight = clamp(SNR, floor, γ) / SNR. 0 = no floor.
-  float snr_floor = 1.f;
+  // early. ε-loss weight = clamp(SNR, floor, γ) / SNR. 0 = no floor. A floor of 1 woke the text
+  // path but starved the mid-noise steps where shapes form (the shipped run switched to 0.1).
+  float snr_floor = 0.1f;
   // Low-frequency training noise. SD's schedule leaves signal at t = 999 (√ᾱ ≈ 0.068): the mean
   // (and coarse layout) of z_T still carries the image's, so a model learns to take the
   // background colour from the initial noise instead of the caption, and at inference pure noise
