@@ -1,10 +1,9 @@
 // training/latent_cache.cpp — see latent_cache.h.
 #include "training/latent_cache.h"
 
-#include "strata/scenes/caption.h"
-#include "strata/scenes/held_out.h"
-#include "strata/scenes/render.h"
 #include "training/init.h"
+#include "training/scene_batches.h"
+#include "training/stages.h"
 #include "training/state.h"
 
 namespace strata::diffusion::training {
@@ -14,8 +13,7 @@ namespace {
 constexpr int kEncodeBatch = 32;
 
 std::vector<scenes::Scene> cache_scenes(std::uint64_t stream, int count) {
-  scenes::SceneOptions options;
-  options.excluded = scenes::held_out_pairs();
+  const scenes::SceneOptions options = training_scene_options();
   std::vector<scenes::Scene> out;
   out.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) out.push_back(scenes::sample_scene(mix_seed(stream, static_cast<std::uint64_t>(i)), options));
@@ -24,13 +22,9 @@ std::vector<scenes::Scene> cache_scenes(std::uint64_t stream, int count) {
 
 // Scenes [first, first + n) rendered into [n, 3, S, S] in [-1, 1].
 torch::Tensor render_range(const std::vector<scenes::Scene>& all, int first, int n, int size) {
-  auto x = torch::empty({n, size, size, 3}, torch::kUInt8);
-  const std::size_t plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * 3;
-  for (int i = 0; i < n; ++i) {
-    const doc::Image8 image = scenes::render(all[static_cast<std::size_t>(first + i)], size, size);
-    std::memcpy(x.data_ptr<std::uint8_t>() + plane * static_cast<std::size_t>(i), image.pixels.data(), plane);
-  }
-  return x.permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();
+  SceneBatch batch = blank_batch(0, n, size);
+  for (int i = 0; i < n; ++i) render_item(batch, i, all[static_cast<std::size_t>(first + i)]);
+  return images_tensor(batch);
 }
 
 }  // namespace
@@ -79,8 +73,7 @@ LatentBatch latent_batch(const LatentCache& cache, std::uint64_t stream, std::in
   const auto* ids = idx.data_ptr<std::int64_t>();
   for (int i = 0; i < batch; ++i) {
     const std::uint64_t c = mix_seed(step_seed, static_cast<std::uint64_t>(i));
-    const double u = static_cast<double>(c >> 11) * 0x1.0p-53;  // uniform [0, 1)
-    out.captions.push_back(u < empty_share ? std::string() : scenes::caption(cache.scenes[static_cast<std::size_t>(ids[i])], c));
+    out.captions.push_back(training_caption(cache.scenes[static_cast<std::size_t>(ids[i])], c, empty_share));
   }
   return out;
 }

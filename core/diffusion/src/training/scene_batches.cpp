@@ -10,28 +10,42 @@
 
 namespace strata::diffusion::training {
 
-using scenes::Colour;
-using scenes::Kind;
+scenes::SceneOptions training_scene_options() {
+  scenes::SceneOptions options;
+  options.excluded = held_out_pairs();
+  return options;
+}
 
-SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share) {
+std::string training_caption(const scenes::Scene& scene, std::uint64_t c, float empty_share) {
+  const double u = static_cast<double>(c >> 11) * 0x1.0p-53;  // uniform [0, 1)
+  return u < empty_share ? std::string() : scenes::caption(scene, c);
+}
+
+SceneBatch blank_batch(std::int64_t step, int batch, int size) {
   SceneBatch out;
   out.step = step;
   out.batch = batch;
   out.size = size;
-  const std::size_t plane = static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * 3;
-  out.rgb.resize(plane * static_cast<std::size_t>(batch));
+  out.rgb.resize(static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * 3 * static_cast<std::size_t>(batch));
   out.captions.resize(static_cast<std::size_t>(batch));
-  scenes::SceneOptions options;
-  options.excluded = held_out_pairs();
+  return out;
+}
+
+void render_item(SceneBatch& batch, int i, const scenes::Scene& scene) {
+  const std::size_t plane = static_cast<std::size_t>(batch.size) * static_cast<std::size_t>(batch.size) * 3;
+  const doc::Image8 image = scenes::render(scene, batch.size, batch.size);
+  std::memcpy(batch.rgb.data() + plane * static_cast<std::size_t>(i), image.pixels.data(), plane);
+}
+
+SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share) {
+  SceneBatch out = blank_batch(step, batch, size);
+  const scenes::SceneOptions options = training_scene_options();
   const std::uint64_t step_seed = mix_seed(stream, static_cast<std::uint64_t>(step));
   for (int i = 0; i < batch; ++i) {
     const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
     const scenes::Scene scene = scenes::sample_scene(seed, options);
-    const doc::Image8 image = scenes::render(scene, size, size);
-    std::memcpy(out.rgb.data() + plane * static_cast<std::size_t>(i), image.pixels.data(), plane);
-    const std::uint64_t c = mix_seed(seed, 0xC0FFEEull);
-    const double u = static_cast<double>(c >> 11) * 0x1.0p-53;  // uniform [0, 1)
-    out.captions[static_cast<std::size_t>(i)] = u < empty_share ? std::string() : scenes::caption(scene, c);
+    render_item(out, i, scene);
+    out.captions[static_cast<std::size_t>(i)] = training_caption(scene, mix_seed(seed, 0xC0FFEEull), empty_share);
   }
   return out;
 }

@@ -36,6 +36,19 @@ struct SceneBatch {
   std::vector<std::string> captions;   // [batch]
 };
 
+// The scenes training draws from: sample_scene options with the held-out pairs excluded.
+scenes::SceneOptions training_scene_options();
+
+// Caption of a training item from its caption seed `c`: "" for a share `empty_share` of seeds
+// (classifier-free guidance), otherwise caption(scene, c).
+std::string training_caption(const scenes::Scene& scene, std::uint64_t c, float empty_share);
+
+// An empty batch of `batch` items of size × size (pixels zero, captions empty).
+SceneBatch blank_batch(std::int64_t step, int batch, int size);
+
+// Renders `scene` into item i of `batch`.
+void render_item(SceneBatch& batch, int i, const scenes::Scene& scene);
+
 // One batch, rendered on the calling thread.
 SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share);
 

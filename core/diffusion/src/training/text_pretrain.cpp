@@ -6,6 +6,7 @@
 #include "strata/scenes/held_out.h"
 #include "training/init.h"
 #include "training/optim.h"
+#include "training/scene_batches.h"
 
 namespace strata::diffusion::training {
 
@@ -68,8 +69,7 @@ double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Token
   auto params = trainable_parameters(*text);
   for (auto& p : trainable_parameters(*heads)) params.push_back(p);
   AdamW opt(params);
-  scenes::SceneOptions options;
-  options.excluded = scenes::held_out_pairs();
+  const scenes::SceneOptions options = training_scene_options();
   auto read = [&](const std::vector<std::string>& captions) {
     auto context = text->forward(caption_ids(tokenizer, captions).to(device));  // [B, 77, W]
     return heads->forward(context.mean(1));
@@ -88,7 +88,7 @@ double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Token
     for (int i = 0; i < o.text_pretrain_batch; ++i) {
       const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
       batch.push_back(scenes::sample_scene(seed, options));
-      captions.push_back(scenes::caption(batch.back(), mix_seed(seed, 0xC0FFEEull)));
+      captions.push_back(training_caption(batch.back(), mix_seed(seed, 0xC0FFEEull), 0.0F));
     }
     auto t = target_tensor(batch).to(device);
     auto logits = read(captions);
