@@ -64,7 +64,7 @@ struct TrainOptions {
   int text_width = 128;
   int text_layers = 4;
   int text_heads = 2;
-  int ldm_steps = 4750;
+  int ldm_steps = 12000;
   int ldm_batch = 32;
   float ldm_lr = 5e-4f;
   float ema_decay = 0.995f;
