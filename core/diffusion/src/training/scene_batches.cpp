@@ -16,6 +16,8 @@ scenes::SceneOptions training_scene_options() {
   return options;
 }
 
+std::uint64_t caption_seed(std::uint64_t scene_seed) { return mix_seed(scene_seed, 0xC0FFEEull); }
+
 std::string training_caption(const scenes::Scene& scene, std::uint64_t c, float empty_share) {
   const double u = static_cast<double>(c >> 11) * 0x1.0p-53;  // uniform [0, 1)
   return u < empty_share ? std::string() : scenes::caption(scene, c);
@@ -45,7 +47,7 @@ SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int 
     const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
     const scenes::Scene scene = scenes::sample_scene(seed, options);
     render_item(out, i, scene);
-    out.captions[static_cast<std::size_t>(i)] = training_caption(scene, mix_seed(seed, 0xC0FFEEull), empty_share);
+    out.captions[static_cast<std::size_t>(i)] = training_caption(scene, caption_seed(seed), empty_share);
   }
   return out;
 }

@@ -39,6 +39,9 @@ struct SceneBatch {
 // The scenes training draws from: sample_scene options with the held-out pairs excluded.
 scenes::SceneOptions training_scene_options();
 
+// Caption seed of a scene drawn afresh from `scene_seed` (rendered batches, text warm-up).
+std::uint64_t caption_seed(std::uint64_t scene_seed);
+
 // Caption of a training item from its caption seed `c`: "" for a share `empty_share` of seeds
 // (classifier-free guidance), otherwise caption(scene, c).
 std::string training_caption(const scenes::Scene& scene, std::uint64_t c, float empty_share);

@@ -88,7 +88,7 @@ double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Token
     for (int i = 0; i < o.text_pretrain_batch; ++i) {
       const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
       batch.push_back(scenes::sample_scene(seed, options));
-      captions.push_back(training_caption(batch.back(), mix_seed(seed, 0xC0FFEEull), 0.0F));
+      captions.push_back(scenes::caption(batch.back(), caption_seed(seed)));
     }
     auto t = target_tensor(batch).to(device);
     auto logits = read(captions);
