@@ -5,6 +5,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -141,6 +142,28 @@ TEST_CASE("training: the latent cache is encoded once and its batches are a func
   CHECK(torch::equal(a.z0, b.z0));
   CHECK(a.captions == b.captions);
   CHECK_FALSE(torch::equal(a.z0, c.z0));
+}
+
+TEST_CASE("training: the shape loss weights favour latent pixels at the shapes", "[training]") {
+  using namespace strata::scenes;
+  Scene one;
+  one.bg = {BackgroundKind::Solid, Colour::Blue, Colour::Blue};
+  one.shapes.push_back({Kind::Star, Colour::Red, Size::Large, Position::TopLeft, 0.25f, 0.25f, 0.2f, 0.f});
+  Scene none;  // no shapes: every pixel weighs the same
+  none.bg = one.bg;
+  auto w = training::shape_loss_weights({one, none}, 16, 4.f);
+  REQUIRE(w.sizes() == torch::IntArrayRef({2, 1, 16, 16}));
+  CHECK(w[0].mean().item<double>() == Approx(1.0));
+  CHECK(w[1].mean().item<double>() == Approx(1.0));
+  CHECK(torch::allclose(w[1], torch::ones({1, 16, 16})));
+  const double at_star = w[0][0][4][4].item<double>(), far = w[0][0][13][13].item<double>();
+  CHECK(at_star == Approx(5.0 * far));  // 1 + 4 · full coverage against 1, after the same normalisation
+  // The rim: one latent pixel around the star weighs more too.
+  const auto mask = render_shape_mask(one, 16, 16);
+  const auto covered = std::count_if(mask.pixels.begin(), mask.pixels.end(), [](std::uint8_t v) { return v > 0; });
+  CHECK((w[0] > far + 1e-4).sum().item<int64_t>() > covered);
+  auto plain = training::shape_loss_weights({one}, 16, 0.f);
+  CHECK(torch::allclose(plain, torch::ones({1, 1, 16, 16})));
 }
 
 TEST_CASE("training: the text encoder warm-up learns to read captions", "[training]") {

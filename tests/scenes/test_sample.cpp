@@ -148,3 +148,25 @@ TEST_CASE("rendering: shapes at relative coordinates, any resolution", "[scenes]
   CHECK(si.at(5, 15, 1) == rgb_of(Colour::White).g);
   CHECK(si.at(5, 25, 1) == rgb_of(Colour::Red).g);
 }
+
+TEST_CASE("rendering: the shape mask covers the shapes and nothing else", "[scenes][render]") {
+  Scene s;
+  s.bg = {BackgroundKind::Stripes, Colour::Blue, Colour::White, Orientation::Vertical, 0.1f};
+  s.shapes.push_back({Kind::Ring, Colour::Red, Size::Large, Position::Left, 0.3f, 0.5f, 0.2f, 0.f});
+  s.shapes.push_back({Kind::Square, Colour::Green, Size::Small, Position::Right, 0.75f, 0.5f, 0.1f, 0.f});
+  const auto m = render_shape_mask(s, 100, 100);
+  REQUIRE(m.channels == 1);
+  CHECK(m.at(30, 50) == 0);    // the ring's hole
+  CHECK(m.at(30, 32) == 255);  // the ring itself (its band spans radius 0.12…0.2)
+  CHECK(m.at(75, 50) == 255);  // the square
+  CHECK(m.at(5, 5) == 0);      // background stripes are not shapes
+  CHECK(m.at(95, 95) == 0);
+  // Coverage where the scene's pixels show a shape, none elsewhere.
+  const auto img = render(s, 100, 100), bg = render_background(s.bg, 100, 100);
+  for (int y = 0; y < 100; ++y)
+    for (int x = 0; x < 100; ++x) {
+      const bool changed = img.at(x, y, 0) != bg.at(x, y, 0) || img.at(x, y, 1) != bg.at(x, y, 1) || img.at(x, y, 2) != bg.at(x, y, 2);
+      if (changed) CHECK(m.at(x, y) > 0);
+      if (m.at(x, y) == 0) CHECK_FALSE(changed);
+    }
+}

@@ -1,6 +1,7 @@
 // render.cpp — rasterising scenes (see render.h).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <string>
 
@@ -204,6 +205,15 @@ doc::Image8 render(const Scene& scene, int width, int height) {
     }
   }
   return img;
+}
+
+doc::Image8 render_shape_mask(const Scene& scene, int width, int height) {
+  check_size(width, height);
+  cv::Mat all = cv::Mat::zeros(height, width, CV_8UC1);
+  for (const Shape& shape : scene.shapes) cv::max(all, coverage(shape, width, height, cv::Rect(0, 0, width, height)), all);
+  doc::Image8 out(width, height, 1);
+  for (int y = 0; y < height; ++y) std::memcpy(&out.at(0, y, 0), all.ptr<std::uint8_t>(y), static_cast<std::size_t>(width));
+  return out;
 }
 
 }  // namespace strata::scenes

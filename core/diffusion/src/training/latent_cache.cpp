@@ -73,7 +73,8 @@ LatentBatch latent_batch(const LatentCache& cache, std::uint64_t stream, std::in
   const auto* ids = idx.data_ptr<std::int64_t>();
   for (int i = 0; i < batch; ++i) {
     const std::uint64_t c = mix_seed(step_seed, static_cast<std::uint64_t>(i));
-    out.captions.push_back(training_caption(cache.scenes[static_cast<std::size_t>(ids[i])], c, empty_share));
+    out.scenes.push_back(cache.scenes[static_cast<std::size_t>(ids[i])]);
+    out.captions.push_back(training_caption(out.scenes.back(), c, empty_share));
   }
   return out;
 }

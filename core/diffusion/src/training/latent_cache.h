@@ -33,6 +33,7 @@ struct LatentCache {
 struct LatentBatch {
   torch::Tensor z0;                    // [B, 4, h, w] fp32 (unscaled)
   std::vector<std::string> captions;   // [B]
+  std::vector<scenes::Scene> scenes;   // [B]: the scene each latent encodes
 };
 
 // Loads `file` when it matches (count, scale_factor), else renders and encodes the scenes (progress

@@ -9,6 +9,7 @@
 #include "samplers/schedule.h"
 #include "strata/diffusion/prompt.h"
 #include "strata/doc/error.h"
+#include "strata/scenes/render.h"
 #include "training/init.h"
 #include "training/latent_cache.h"
 #include "training/text_pretrain.h"
@@ -51,6 +52,17 @@ torch::Tensor training_noise(const TrainOptions& o, c10::IntArrayRef shape, at::
 }
 
 }  // namespace
+
+torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::int64_t side, float weight) {
+  const auto n = static_cast<std::int64_t>(shown.size());
+  auto mask = torch::empty({n, 1, side, side}, torch::kFloat32);
+  for (std::int64_t i = 0; i < n; ++i) {
+    const doc::Image8 m = scenes::render_shape_mask(shown[static_cast<std::size_t>(i)], static_cast<int>(side), static_cast<int>(side));
+    mask[i][0].copy_(torch::from_blob(const_cast<std::uint8_t*>(m.pixels.data()), {side, side}, torch::kUInt8).to(torch::kFloat32) / 255.0);
+  }
+  auto w = 1.0 + weight * torch::max_pool2d(mask, 3, 1, 1);  // one latent pixel around each shape too
+  return w / w.mean({1, 2, 3}, true);
+}
 
 bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer) {
   const TrainOptions& o = ctx.options;
@@ -140,10 +152,12 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     const int64_t b = o.ldm_batch;
     torch::Tensor z0;                                                           // [B, 4, S/8, S/8]
     std::vector<std::string> captions;
+    std::vector<scenes::Scene> shown;
     if (cache) {
       auto lb = latent_batch(*cache, stream, step, o.ldm_batch, o.empty_caption_share);
       z0 = (lb.z0 * scale_factor).to(device);
       captions = std::move(lb.captions);
+      shown = std::move(lb.scenes);
     } else {
       auto batch = queue->next();
       auto x = images_tensor(batch).to(device);                                 // [B, 3, S, S]
@@ -153,6 +167,7 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
       auto n = torch::randn(post.mean.sizes(), gen, torch::kFloat32).to(device);
       z0 = ((post.mean + post.std * n) * scale_factor).to(torch::kFloat32);
       captions = std::move(batch.captions);
+      shown = std::move(batch.scenes);
     }
     auto t = torch::randint(0, kTrainTimesteps, {b}, gen, torch::kInt64);      // [B]
     auto eps = training_noise(o, z0.sizes(), gen).to(device);                   // [B, 4, h, w]
@@ -167,7 +182,9 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
       pred = unet->forward(zt, t.to(torch::kFloat32).to(device), context).to(torch::kFloat32);
     }
     auto w = loss_weight.index_select(0, t).to(device);                        // [B]
-    auto loss = ((pred - eps).pow(2).mean({1, 2, 3}) * w).mean();
+    auto err = (pred - eps).pow(2);                                             // [B, 4, h, w]
+    if (o.shape_loss_weight > 0.f) err = err * shape_loss_weights(shown, z0.size(2), o.shape_loss_weight).to(device);
+    auto loss = (err.mean({1, 2, 3}) * w).mean();
     loss.backward();
     opt.step(learning_rate(o.ldm_lr, step, o.warmup_steps));
     opt.zero_grad();

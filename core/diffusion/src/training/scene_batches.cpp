@@ -30,6 +30,7 @@ SceneBatch blank_batch(std::int64_t step, int batch, int size) {
   out.size = size;
   out.rgb.resize(static_cast<std::size_t>(size) * static_cast<std::size_t>(size) * 3 * static_cast<std::size_t>(batch));
   out.captions.resize(static_cast<std::size_t>(batch));
+  out.scenes.resize(static_cast<std::size_t>(batch));
   return out;
 }
 
@@ -37,6 +38,7 @@ void render_item(SceneBatch& batch, int i, const scenes::Scene& scene) {
   const std::size_t plane = static_cast<std::size_t>(batch.size) * static_cast<std::size_t>(batch.size) * 3;
   const doc::Image8 image = scenes::render(scene, batch.size, batch.size);
   std::memcpy(batch.rgb.data() + plane * static_cast<std::size_t>(i), image.pixels.data(), plane);
+  batch.scenes[static_cast<std::size_t>(i)] = scene;
 }
 
 SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int size, float empty_share) {

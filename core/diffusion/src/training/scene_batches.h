@@ -34,6 +34,7 @@ struct SceneBatch {
   int batch = 0, size = 0;
   std::vector<std::uint8_t> rgb;       // [batch, size, size, 3]
   std::vector<std::string> captions;   // [batch]
+  std::vector<scenes::Scene> scenes;   // [batch]: what each item shows
 };
 
 // The scenes training draws from: sample_scene options with the held-out pairs excluded.

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "networks/clip_text_model.h"
 #include "networks/vae.h"
 #include "strata/diffusion/tokenizer.h"
 #include "strata/diffusion/training.h"
+#include "strata/scenes/scene.h"
 #include "training/state.h"
 #include "unet/unet.h"
 
@@ -29,6 +31,11 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae);
 
 // Trains text encoder + UNet on the frozen VAE's latents and exports the model.
 bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer);
+
+// Per-latent-pixel loss weights of TrainOptions::shape_loss_weight for latents of side × side:
+// 1 + weight · (shape coverage dilated by one pixel), normalised to a mean of 1 per image.
+// → [B, 1, side, side] float32 on the CPU
+torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::int64_t side, float weight);
 
 // Images of a batch as a tensor in [-1, 1]. → [B, 3, S, S] float32 on the CPU
 torch::Tensor images_tensor(const struct SceneBatch& batch);

@@ -159,6 +159,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
                     {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ema_decay", o.ema_decay},
                     {"empty_caption_share", o.empty_caption_share}, {"min_snr_gamma", o.min_snr_gamma},
                     {"latent_cache_scenes", o.latent_cache_scenes}, {"text_pretrain_steps", o.text_pretrain_steps}, {"snr_floor", o.snr_floor}, {"noise_offset", o.noise_offset}, {"pyramid_discount", o.pyramid_discount},
+                    {"shape_loss_weight", o.shape_loss_weight},
                     {"unet_channel_mult", int_list(o.unet_channel_mult)},
                     {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
   };

@@ -39,6 +39,7 @@ void check_options(const TrainOptions& o) {
       bad("UNet heads: every attention level's channels must divide into the heads");
     }
   }
+  if (o.shape_loss_weight < 0.f) bad("--shape-loss-weight: expected 0 or more");
   if (o.vae_steps < 0 || o.ldm_steps < 0 || o.vae_batch < 1 || o.ldm_batch < 1) bad("steps and batch sizes must be positive");
   if (o.device == Device::CUDA && !torch::cuda::is_available()) bad("--device cuda: no CUDA device available to this libtorch");
 }

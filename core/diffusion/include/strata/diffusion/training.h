@@ -97,6 +97,12 @@ struct TrainOptions {
   // discountⁱ, then rescales to unit variance (multi-resolution noise, Whitaker 2023). 0 = off.
   float noise_offset = 0.1f;
   float pyramid_discount = 0.f;
+  // Extra ε-loss weight where the shapes are. Shapes cover a tenth of a scene, so an unweighted
+  // loss spends most of its gradient on backgrounds, which the model already draws, and little on
+  // the outlines that tell a star from a hexagon. Each latent pixel within one pixel of a shape
+  // (render_shape_mask at latent size, dilated 3×3) weighs 1 + shape_loss_weight · coverage, then
+  // the weights are normalised to a mean of 1 per image. 0 = plain per-pixel mean.
+  float shape_loss_weight = 0.f;
 
   int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
   int checkpoint_every = 250;               // steps; 0 = only at stage ends

@@ -29,4 +29,8 @@ doc::Image8 render_background(const Background& bg, int width, int height);
 // The whole scene, RGB (3 channels).
 doc::Image8 render(const Scene& scene, int width, int height);
 
+// Where the scene's shapes are: the largest coverage of any shape per pixel, 1 channel, 0…255
+// (a ring's hole stays 0).
+doc::Image8 render_shape_mask(const Scene& scene, int width, int height);
+
 }  // namespace strata::scenes
