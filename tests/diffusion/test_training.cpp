@@ -243,6 +243,39 @@ TEST_CASE("training: stop and resume equals an uninterrupted run", "[training]")
   CHECK(bytes_of(third.model_file) == bytes_of(a.model_file));
 }
 
+TEST_CASE("training: a run can start from a model file and grow attention at another UNet level", "[training]") {
+  const auto& a = reference_run();
+  auto o = tiny_options("grown");
+  o.ldm_init_from = a.model_file;
+  o.unet_attention_levels = {0, 1};
+  o.ldm_steps = 0;  // export the starting point itself
+  const auto grown = train(o);
+  REQUIRE(grown.finished);
+  auto before = load_model(a.model_file);
+  auto after = load_model(grown.model_file);
+  CHECK(after.config.unet.attention_levels == std::vector<int>{0, 1});
+  CHECK(after.unet->parameters().size() > before.unet->parameters().size());
+  // The new transformers' output projections start at zero, so the grown UNet computes what the
+  // old one did, and the text encoder is the old one.
+  {
+    torch::NoGradGuard no_grad;
+    torch::manual_seed(3);
+    const auto z = torch::randn({2, 4, 4, 4});
+    const auto context = torch::randn({2, 77, 32});
+    const auto t = torch::tensor({500.f, 20.f});
+    CHECK(torch::allclose(after.unet->forward(z, t, context), before.unet->forward(z, t, context), 1e-5, 1e-6));
+    const auto ids = torch::randint(0, 20, {1, 77}, torch::kInt64);
+    CHECK(torch::equal(after.text_encoder->forward(ids), before.text_encoder->forward(ids)));
+  }
+
+  // A model of another width cannot seed a run: the error names the parameter and both shapes.
+  auto wide = tiny_options("wide");
+  wide.ldm_init_from = a.model_file;
+  wide.unet_channels = 64;
+  wide.ldm_steps = 0;
+  CHECK_THROWS_WITH(train(wide), Catch::Contains("strata-shapes.safetensors: ") && Catch::Contains(".weight has shape [") && Catch::Contains("the model being trained needs ["));
+}
+
 TEST_CASE("training: the export loads as an SD checkpoint and generates", "[training]") {
   const auto& a = reference_run();
   REQUIRE(fs::exists(a.model_file.parent_path() / "tokenizer.model"));

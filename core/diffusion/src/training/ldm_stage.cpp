@@ -6,6 +6,7 @@
 #include <cmath>
 #include <optional>
 
+#include "models/loader.h"
 #include "samplers/schedule.h"
 #include "strata/diffusion/prompt.h"
 #include "strata/doc/error.h"
@@ -51,6 +52,24 @@ torch::Tensor training_noise(const TrainOptions& o, c10::IntArrayRef shape, at::
   return eps;
 }
 
+// TrainOptions::ldm_init_from: the matching text encoder and UNet parameters of that model file.
+void init_from_model(StageContext& ctx, UNetModel& unet, CLIPTextModel& text) {
+  const auto& path = ctx.options.ldm_init_from;
+  LoadedModel from = load_model(path);
+  const std::string what = path.filename().string();
+  const std::size_t unet_total = unet->parameters().size();
+  const std::size_t unet_copied = copy_matching_parameters(*unet, *from.unet, what);
+  const std::size_t text_copied = copy_matching_parameters(*text, *from.text_encoder, what);
+  if (text_copied != text->parameters().size()) {
+    throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": its text encoder does not match the one being trained (" +
+                                                        std::to_string(text_copied) + " of " + std::to_string(text->parameters().size()) +
+                                                        " parameters found)");
+  }
+  if (unet_copied == 0) throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": no UNet parameter matches the UNet being trained");
+  ctx.message("LDM: started from " + path.string() + " (" + std::to_string(unet_copied) + " of " + std::to_string(unet_total) +
+              " UNet parameters copied, the rest new)");
+}
+
 }  // namespace
 
 torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::int64_t side, float weight) {
@@ -89,7 +108,9 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     auto gen = make_generator(mix_seed(o.seed, 12));
     init_parameters(*unet, gen, unet_zero_init);
     init_parameters(*text, gen);
-    if (o.text_pretrain_steps > 0) {
+    if (!o.ldm_init_from.empty()) {
+      init_from_model(ctx, unet, text);
+    } else if (o.text_pretrain_steps > 0) {
       const double read = pretrain_text_encoder(ctx, text, tokenizer, mix_seed(o.seed, kLDMStream));
       ctx.message("LDM: text encoder warmed up; it reads every attribute of " +
                   std::to_string(static_cast<int>(std::lround(100.0 * read))) + " % of held-out captions");

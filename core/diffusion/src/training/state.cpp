@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "models/detect_util.h"
 #include "models/loader.h"
 #include "strata/doc/error.h"
 #include "strata/scenes/scene.h"
@@ -93,6 +94,23 @@ void load_parameters(torch::nn::Module& module, const Checkpoint& ckpt, const st
   }
 }
 
+std::size_t copy_matching_parameters(torch::nn::Module& to, torch::nn::Module& from, const std::string& what) {
+  torch::NoGradGuard no_grad;
+  const auto source = from.named_parameters(true);
+  std::size_t copied = 0;
+  for (auto& item : to.named_parameters(true)) {
+    const torch::Tensor* src = source.find(item.key());
+    if (!src) continue;
+    if (src->sizes() != item.value().sizes()) {
+      throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": " + item.key() + " has shape " + models::shape_string(src->sizes().vec()) +
+                                                            ", the model being trained needs " + models::shape_string(item.value().sizes().vec()));
+    }
+    item.value().copy_(src->to(item.value().device(), item.value().scalar_type()));
+    ++copied;
+  }
+  return copied;
+}
+
 std::string float_string(float v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
@@ -159,7 +177,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
                     {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ema_decay", o.ema_decay},
                     {"empty_caption_share", o.empty_caption_share}, {"min_snr_gamma", o.min_snr_gamma},
                     {"latent_cache_scenes", o.latent_cache_scenes}, {"text_pretrain_steps", o.text_pretrain_steps}, {"snr_floor", o.snr_floor}, {"noise_offset", o.noise_offset}, {"pyramid_discount", o.pyramid_discount},
-                    {"shape_loss_weight", o.shape_loss_weight},
+                    {"shape_loss_weight", o.shape_loss_weight}, {"ldm_init_from", o.ldm_init_from.filename().string()},
                     {"unet_channel_mult", int_list(o.unet_channel_mult)},
                     {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
   };

@@ -45,6 +45,10 @@ void write_checkpoint(const std::filesystem::path& path, const NamedTensors& ten
 void append_parameters(NamedTensors& out, torch::nn::Module& module, const std::string& prefix);
 // Copies prefix + name from the checkpoint into every parameter.
 void load_parameters(torch::nn::Module& module, const Checkpoint& ckpt, const std::string& prefix);
+// Copies every parameter of `from` into the parameter of `to` with the same name; parameters of
+// `to` that `from` lacks are left as they are. Throws (naming the parameter) when a shared name
+// has another shape. Returns how many of `to`'s parameters were copied.
+std::size_t copy_matching_parameters(torch::nn::Module& to, torch::nn::Module& from, const std::string& what);
 
 // "%.9g": a float that reads back bit-exact.
 std::string float_string(float v);

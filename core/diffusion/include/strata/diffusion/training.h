@@ -103,6 +103,12 @@ struct TrainOptions {
   // (render_shape_mask at latent size, dilated 3×3) weighs 1 + shape_loss_weight · coverage, then
   // the weights are normalised to a mean of 1 per image. 0 = plain per-pixel mean.
   float shape_loss_weight = 0.f;
+  // Start the LDM stage (when it has no checkpoint yet) from the text encoder and UNet of this
+  // model file instead of random weights: every parameter whose name and shape match is copied,
+  // the rest (say, attention added at another UNet level) keeps its fresh initialisation (zeroed
+  // output projections, so the grown network starts out computing what the old one did); the
+  // text warm-up is skipped. The tokenizer must be the model's. Empty = off.
+  std::filesystem::path ldm_init_from;
 
   int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
   int checkpoint_every = 250;               // steps; 0 = only at stage ends
