@@ -53,7 +53,7 @@ torch::Tensor training_noise(const TrainOptions& o, c10::IntArrayRef shape, at::
 }
 
 // TrainOptions::ldm_init_from: the matching text encoder and UNet parameters of that model file.
-void init_from_model(StageContext& ctx, UNetModel& unet, CLIPTextModel& text) {
+void init_from_model(StageContext& ctx, UNetModel& unet, CLIPTextModel& text, float scale_factor) {
   const auto& path = ctx.options.ldm_init_from;
   LoadedModel from = load_model(path);
   const std::string what = path.filename().string();
@@ -66,6 +66,10 @@ void init_from_model(StageContext& ctx, UNetModel& unet, CLIPTextModel& text) {
                                                         " parameters found)");
   }
   if (unet_copied == 0) throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": no UNet parameter matches the UNet being trained");
+  if (from.config.vae.scale_factor != scale_factor) {
+    ctx.message("LDM: note: " + what + " was trained on another VAE (scale factor " + float_string(from.config.vae.scale_factor) +
+                ", this run's " + float_string(scale_factor) + "); its UNet starts in a different latent space");
+  }
   ctx.message("LDM: started from " + path.string() + " (" + std::to_string(unet_copied) + " of " + std::to_string(unet_total) +
               " UNet parameters copied, the rest new)");
 }
@@ -109,7 +113,7 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     init_parameters(*unet, gen, unet_zero_init);
     init_parameters(*text, gen);
     if (!o.ldm_init_from.empty()) {
-      init_from_model(ctx, unet, text);
+      init_from_model(ctx, unet, text, scale_factor);
     } else if (o.text_pretrain_steps > 0) {
       const double read = pretrain_text_encoder(ctx, text, tokenizer, mix_seed(o.seed, kLDMStream));
       ctx.message("LDM: text encoder warmed up; it reads every attribute of " +

@@ -84,13 +84,26 @@ void append_parameters(NamedTensors& out, torch::nn::Module& module, const std::
   for (auto& item : module.named_parameters(true)) out.emplace_back(prefix + item.key(), item.value().detach());
 }
 
+namespace {
+
+// Copies `src` into the parameter `name`; a different shape is an error naming both (`what` = the source).
+void copy_parameter(torch::Tensor& param, const torch::Tensor& src, const std::string& name, const std::string& what) {
+  if (src.sizes() != param.sizes()) {
+    throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": " + name + " has shape " + models::shape_string(src.sizes().vec()) +
+                                                        ", the model being trained needs " + models::shape_string(param.sizes().vec()));
+  }
+  param.copy_(src.to(param.device(), param.scalar_type()));
+}
+
+}  // namespace
+
 void load_parameters(torch::nn::Module& module, const Checkpoint& ckpt, const std::string& prefix) {
   torch::NoGradGuard no_grad;
   for (auto& item : module.named_parameters(true)) {
     const std::string key = prefix + item.key();
     auto it = ckpt.tensors.find(key);
     if (it == ckpt.tensors.end()) throw doc::Error(doc::ErrorCode::CorruptFile, key + ": missing from the training checkpoint");
-    item.value().copy_(it->second);
+    copy_parameter(item.value(), it->second, key, "the training checkpoint");
   }
 }
 
@@ -99,14 +112,10 @@ std::size_t copy_matching_parameters(torch::nn::Module& to, torch::nn::Module& f
   const auto source = from.named_parameters(true);
   std::size_t copied = 0;
   for (auto& item : to.named_parameters(true)) {
-    const torch::Tensor* src = source.find(item.key());
-    if (!src) continue;
-    if (src->sizes() != item.value().sizes()) {
-      throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": " + item.key() + " has shape " + models::shape_string(src->sizes().vec()) +
-                                                            ", the model being trained needs " + models::shape_string(item.value().sizes().vec()));
+    if (const torch::Tensor* src = source.find(item.key())) {
+      copy_parameter(item.value(), *src, item.key(), what);
+      ++copied;
     }
-    item.value().copy_(src->to(item.value().device(), item.value().scalar_type()));
-    ++copied;
   }
   return copied;
 }
