@@ -101,6 +101,7 @@ int main(int argc, char** argv) {
   app.add_option("--ldm-steps", o.ldm_steps, "text encoder + UNet training steps");
   app.add_option("--ldm-batch", o.ldm_batch, "text encoder + UNet batch size");
   app.add_option("--ldm-lr", o.ldm_lr, "text encoder + UNet learning rate");
+  app.add_option("--ldm-lr-final", o.ldm_lr_final, "cosine-decay the LDM learning rate to this at the last LDM step (default: constant)");
   app.add_option("--ema", o.ema_decay, "EMA decay");
   app.add_option("--min-snr-gamma", o.min_snr_gamma, "Min-SNR loss weighting gamma (0 = plain MSE)");
   app.add_option("--latent-cache", o.latent_cache_scenes, "scenes encoded once for the LDM stage (0 = fresh scenes every step)");

@@ -83,8 +83,7 @@ torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::i
     const doc::Image8 m = scenes::render_shape_mask(shown[static_cast<std::size_t>(i)], static_cast<int>(side), static_cast<int>(side));
     mask[i][0].copy_(torch::from_blob(const_cast<std::uint8_t*>(m.pixels.data()), {side, side}, torch::kUInt8).to(torch::kFloat32) / 255.0);
   }
-  auto w = 1.0 + weight * torch::max_pool2d(mask, 3, 1, 1);  // one latent pixel around each shape too
-  return w / w.mean({1, 2, 3}, true);
+  return 1.0 + weight * torch::max_pool2d(mask, 3, 1, 1);  // one latent pixel around each shape too
 }
 
 bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer) {
@@ -211,7 +210,7 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     if (o.shape_loss_weight > 0.f) err = err * shape_loss_weights(shown, z0.size(2), o.shape_loss_weight).to(device);
     auto loss = (err.mean({1, 2, 3}) * w).mean();
     loss.backward();
-    opt.step(learning_rate(o.ldm_lr, step, o.warmup_steps));
+    opt.step(learning_rate(o.ldm_lr, step, o.warmup_steps, o.ldm_lr_final, o.ldm_steps));
     opt.zero_grad();
     ++step;
     ++clock.steps;

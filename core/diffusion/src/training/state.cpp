@@ -4,8 +4,11 @@
 #include <ATen/autocast_mode.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <numbers>
 
 #include "models/detect_util.h"
 #include "models/loader.h"
@@ -183,7 +186,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
                        {"beta_end", 0.012}, {"num_train_timesteps", 1000}}}}},
       {"training", {{"seed", o.seed}, {"image_size", o.image_size}, {"vae_steps", o.vae_steps},
                     {"vae_batch", o.vae_batch}, {"vae_crop", o.vae_crop}, {"ldm_steps", ldm_steps_done},
-                    {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ema_decay", o.ema_decay},
+                    {"ldm_batch", o.ldm_batch}, {"ldm_lr", o.ldm_lr}, {"ldm_lr_final", o.ldm_lr_final}, {"ema_decay", o.ema_decay},
                     {"empty_caption_share", o.empty_caption_share}, {"min_snr_gamma", o.min_snr_gamma},
                     {"latent_cache_scenes", o.latent_cache_scenes}, {"text_pretrain_steps", o.text_pretrain_steps}, {"snr_floor", o.snr_floor}, {"noise_offset", o.noise_offset}, {"pyramid_discount", o.pyramid_discount},
                     {"shape_loss_weight", o.shape_loss_weight}, {"ldm_init_from", o.ldm_init_from.filename().string()},
@@ -221,9 +224,11 @@ AutocastScope::~AutocastScope() {
   if (cpu_ || cuda_) at::autocast::clear_cache();
 }
 
-double learning_rate(double base, std::int64_t step, int warmup) {
-  if (warmup <= 0 || step >= warmup) return base;
-  return base * static_cast<double>(step + 1) / static_cast<double>(warmup);
+double learning_rate(double base, std::int64_t step, int warmup, double final_lr, std::int64_t total) {
+  if (warmup > 0 && step < warmup) return base * static_cast<double>(step + 1) / static_cast<double>(warmup);
+  if (final_lr < 0.0 || total <= warmup) return base;
+  const double progress = std::min(1.0, static_cast<double>(step - warmup) / static_cast<double>(total - warmup));
+  return final_lr + 0.5 * (base - final_lr) * (1.0 + std::cos(std::numbers::pi * progress));
 }
 
 double StageClock::seconds_per_step() const {

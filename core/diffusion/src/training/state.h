@@ -73,8 +73,9 @@ class AutocastScope {
   bool cpu_ = false, cuda_ = false;
 };
 
-// Learning rate with linear warm-up.
-double learning_rate(double base, std::int64_t step, int warmup);
+// Linear warm-up over `warmup` steps to `base`; then constant, or (final_lr ≥ 0) a cosine decay
+// from base to final_lr at step `total`.
+double learning_rate(double base, std::int64_t step, int warmup, double final_lr = -1.0, std::int64_t total = 0);
 
 // Steps/s bookkeeping for progress and ETA.
 struct StageClock {

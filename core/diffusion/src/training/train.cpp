@@ -40,6 +40,7 @@ void check_options(const TrainOptions& o) {
     }
   }
   if (o.shape_loss_weight < 0.f) bad("--shape-loss-weight: expected 0 or more");
+  if (o.ldm_lr_final > o.ldm_lr) bad("--ldm-lr-final: expected at most --ldm-lr (it is where the decay ends)");
   if (o.vae_steps < 0 || o.ldm_steps < 0 || o.vae_batch < 1 || o.ldm_batch < 1) bad("steps and batch sizes must be positive");
   if (o.device == Device::CUDA && !torch::cuda::is_available()) bad("--device cuda: no CUDA device available to this libtorch");
 }
