@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
   app.add_option("--vae-lr", o.vae_lr, "VAE learning rate");
   app.add_option("--init-from", o.ldm_init_from, "start the text encoder + UNet from this model file (matching parameters; new ones fresh)")
       ->check(CLI::ExistingFile);
+  app.add_option("--vae-from", o.vae_from, "take the VAE and its scale factor from this model file (no VAE stage)")
+      ->check(CLI::ExistingFile);
   app.add_option("--shape-loss-weight", o.shape_loss_weight, "extra LDM loss weight on latent pixels at the shapes (0 = off)")
       ->check(CLI::Range(0.f, 100.f));
   app.add_option("--unet-channels", o.unet_channels, "UNet model channels");

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <iterator>
 #include <numeric>
+#include <stdexcept>
+#include <vector>
 
 #include "models/loader.h"
 #include "strata/diffusion/pipeline.h"
@@ -109,6 +111,23 @@ TEST_CASE("training: scene batches are a function of (stream, step)", "[training
   auto third = queue.next();
   CHECK(third.step == 3);
   CHECK(third.rgb == a.rgb);
+}
+
+TEST_CASE("training: batches are rendered item by item across cores, each item as if alone", "[training]") {
+  std::vector<int> calls(37, 0);
+  training::for_each_item(37, [&](int i) { ++calls[static_cast<std::size_t>(i)]; });
+  CHECK(std::all_of(calls.begin(), calls.end(), [](int c) { return c == 1; }));
+  CHECK_THROWS_WITH(training::for_each_item(9, [](int i) {
+                      if (i == 7) throw std::runtime_error("item 7 failed");
+                    }),
+                    "item 7 failed");
+  const auto batch = training::render_batch(11, 2, 6, 32, 0.f);
+  for (int i = 0; i < 6; ++i) {
+    auto one = training::blank_batch(0, 1, 32);
+    training::render_item(one, 0, batch.scenes[static_cast<std::size_t>(i)]);
+    const auto plane = one.rgb.size();
+    CHECK(std::equal(one.rgb.begin(), one.rgb.end(), batch.rgb.begin() + static_cast<std::ptrdiff_t>(plane * static_cast<std::size_t>(i))));
+  }
 }
 
 TEST_CASE("training: the latent cache is encoded once and its batches are a function of (stream, step)", "[training]") {
@@ -286,6 +305,41 @@ TEST_CASE("training: a run can start from a model file and grow attention at ano
   wide.unet_channels = 64;
   wide.ldm_steps = 0;
   CHECK_THROWS_WITH(train(wide), Catch::Contains("strata-shapes.safetensors: ") && Catch::Contains(".weight has shape [") && Catch::Contains("the model being trained needs ["));
+}
+
+TEST_CASE("training: a run can take its VAE from a model file and fine-tune that model", "[training]") {
+  const auto& a = reference_run();
+  auto o = tiny_options("vae-from");
+  o.vae_from = a.model_file;
+  o.ldm_init_from = a.model_file;
+  o.vae_lr = 1.0f;  // would wreck the VAE if a single VAE step ran
+  o.ldm_steps = 2;
+  const auto tuned = train(o);
+  REQUIRE(tuned.finished);
+  CHECK(tuned.vae_losses.empty());
+  CHECK(tuned.ldm_losses.size() == 2);
+  CHECK(tuned.scale_factor == a.scale_factor);
+  auto before = load_model(a.model_file);
+  auto after = load_model(tuned.model_file);
+  CHECK(after.config.vae.scale_factor == before.config.vae.scale_factor);
+  const auto old_vae = before.vae->named_parameters(true);
+  for (const auto& p : after.vae->named_parameters(true)) {
+    INFO(p.key());
+    REQUIRE(old_vae.find(p.key()) != nullptr);
+    CHECK(torch::equal(p.value(), *old_vae.find(p.key())));
+  }
+  // The LDM did train: its UNet moved away from the starting point.
+  const auto old_unet = before.unet->named_parameters(true);
+  bool moved = false;
+  for (const auto& p : after.unet->named_parameters(true)) moved = moved || !torch::equal(p.value(), *old_unet.find(p.key()));
+  CHECK(moved);
+
+  // A VAE of another width is refused, naming the file.
+  auto wide = tiny_options("vae-from-wide");
+  wide.vae_from = a.model_file;
+  wide.vae_base_channels = 2 * o.vae_base_channels;
+  wide.ldm_steps = 0;
+  CHECK_THROWS_WITH(train(wide), Catch::Contains("strata-shapes.safetensors: ") && Catch::Contains("shape"));
 }
 
 TEST_CASE("training: the export loads as an SD checkpoint and generates", "[training]") {

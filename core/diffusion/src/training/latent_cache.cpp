@@ -23,7 +23,7 @@ std::vector<scenes::Scene> cache_scenes(std::uint64_t stream, int count) {
 // Scenes [first, first + n) rendered into [n, 3, S, S] in [-1, 1].
 torch::Tensor render_range(const std::vector<scenes::Scene>& all, int first, int n, int size) {
   SceneBatch batch = blank_batch(0, n, size);
-  for (int i = 0; i < n; ++i) render_item(batch, i, all[static_cast<std::size_t>(first + i)]);
+  for_each_item(n, [&](int i) { render_item(batch, i, all[static_cast<std::size_t>(first + i)]); });
   return images_tensor(batch);
 }
 

@@ -1,7 +1,9 @@
 // training/scene_batches.cpp — see scene_batches.h.
 #include "training/scene_batches.h"
 
+#include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include "strata/scenes/caption.h"
 #include "strata/scenes/held_out.h"
@@ -34,6 +36,29 @@ SceneBatch blank_batch(std::int64_t step, int batch, int size) {
   return out;
 }
 
+void for_each_item(int n, const std::function<void(int)>& fn) {
+  const int workers = std::clamp(static_cast<int>(std::thread::hardware_concurrency()), 1, std::max(1, n));
+  if (workers == 1) {
+    for (int i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(workers));
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(workers));
+  for (int w = 0; w < workers; ++w) {
+    threads.emplace_back([&, w] {
+      try {
+        for (int i = w; i < n; i += workers) fn(i);
+      } catch (...) {
+        errors[static_cast<std::size_t>(w)] = std::current_exception();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (const auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
 void render_item(SceneBatch& batch, int i, const scenes::Scene& scene) {
   const std::size_t plane = static_cast<std::size_t>(batch.size) * static_cast<std::size_t>(batch.size) * 3;
   const doc::Image8 image = scenes::render(scene, batch.size, batch.size);
@@ -45,12 +70,12 @@ SceneBatch render_batch(std::uint64_t stream, std::int64_t step, int batch, int 
   SceneBatch out = blank_batch(step, batch, size);
   const scenes::SceneOptions options = training_scene_options();
   const std::uint64_t step_seed = mix_seed(stream, static_cast<std::uint64_t>(step));
-  for (int i = 0; i < batch; ++i) {
+  for_each_item(batch, [&](int i) {
     const std::uint64_t seed = mix_seed(step_seed, static_cast<std::uint64_t>(i));
     const scenes::Scene scene = scenes::sample_scene(seed, options);
     render_item(out, i, scene);
     out.captions[static_cast<std::size_t>(i)] = training_caption(scene, caption_seed(seed), empty_share);
-  }
+  });
   return out;
 }
 

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -50,7 +51,11 @@ std::string training_caption(const scenes::Scene& scene, std::uint64_t c, float 
 // An empty batch of `batch` items of size × size (pixels zero, captions empty).
 SceneBatch blank_batch(std::int64_t step, int batch, int size);
 
-// Renders `scene` into item i of `batch`.
+// fn(0), …, fn(n - 1), spread over the machine's cores (items must be independent); the first
+// exception a call throws is rethrown after all have finished.
+void for_each_item(int n, const std::function<void(int)>& fn);
+
+// Renders `scene` into item i of `batch` (items may be rendered concurrently).
 void render_item(SceneBatch& batch, int i, const scenes::Scene& scene);
 
 // One batch, rendered on the calling thread.

@@ -2,6 +2,7 @@
 #include "training/state.h"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -190,6 +191,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
                     {"empty_caption_share", o.empty_caption_share}, {"min_snr_gamma", o.min_snr_gamma},
                     {"latent_cache_scenes", o.latent_cache_scenes}, {"text_pretrain_steps", o.text_pretrain_steps}, {"snr_floor", o.snr_floor}, {"noise_offset", o.noise_offset}, {"pyramid_discount", o.pyramid_discount},
                     {"shape_loss_weight", o.shape_loss_weight}, {"ldm_init_from", o.ldm_init_from.filename().string()},
+                    {"vae_from", o.vae_from.filename().string()},
                     {"unet_channel_mult", int_list(o.unet_channel_mult)},
                     {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
   };
@@ -205,23 +207,40 @@ torch::Device device_of(const TrainOptions& o) {
   return o.device == Device::CUDA ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
+namespace {
+
+// Turns bf16 autocast on or off for CUDA or the CPU. libtorch 2.4 replaced the per-device calls
+// (Debian's 1.13) with ones taking the device type; a GPU machine's pip libtorch has only those.
+void set_autocast(bool cuda, bool enabled) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  const auto type = cuda ? at::kCUDA : at::kCPU;
+  if (enabled) at::autocast::set_autocast_dtype(type, at::kBFloat16);
+  at::autocast::set_autocast_enabled(type, enabled);
+#else
+  if (cuda) {
+    if (enabled) at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+    at::autocast::set_enabled(enabled);
+  } else {
+    if (enabled) at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(enabled);
+  }
+#endif
+}
+
+}  // namespace
+
 AutocastScope::AutocastScope(const TrainOptions& o) {
   if (!o.bf16) return;
-  if (o.device == Device::CUDA) {
-    cuda_ = true;
-    at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
-    at::autocast::set_enabled(true);
-  } else {
-    cpu_ = true;
-    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
-    at::autocast::set_cpu_enabled(true);
-  }
+  cuda_ = o.device == Device::CUDA;
+  cpu_ = !cuda_;
+  set_autocast(cuda_, true);
 }
 
 AutocastScope::~AutocastScope() {
-  if (cpu_) at::autocast::set_cpu_enabled(false);
-  if (cuda_) at::autocast::set_enabled(false);
-  if (cpu_ || cuda_) at::autocast::clear_cache();
+  if (cpu_ || cuda_) {
+    set_autocast(cuda_, false);
+    at::autocast::clear_cache();
+  }
 }
 
 double learning_rate(double base, std::int64_t step, int warmup, double final_lr, std::int64_t total) {

@@ -59,10 +59,10 @@ TrainResult train(const TrainOptions& options, const TrainHooks& hooks) {
     StageContext ctx{options, hooks, result, 0};
     const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device_of(options));
     AutoencoderKL vae(vae_config(options), opts);
-    ctx.message("VAE: " + std::to_string(options.vae_steps) + " steps of " + std::to_string(options.vae_batch) +
+    if (options.vae_from.empty()) ctx.message("VAE: " + std::to_string(options.vae_steps) + " steps of " + std::to_string(options.vae_batch) +
                 " crops " + std::to_string(options.vae_crop) + "x" + std::to_string(options.vae_crop));
     if (!run_vae_stage(ctx, vae)) return result;
-    ctx.global_offset = options.vae_steps;
+    ctx.global_offset = options.vae_from.empty() ? options.vae_steps : 0;
     ctx.message("LDM: " + std::to_string(options.ldm_steps) + " steps of " + std::to_string(options.ldm_batch) +
                 " scenes, scale factor " + float_string(result.scale_factor));
     if (!run_ldm_stage(ctx, vae, result.scale_factor, tokenizer)) return result;

@@ -5,6 +5,7 @@
 //      the scale factor as 1/std of the latents (ldm's scale_by_std).
 #include <cmath>
 
+#include "models/loader.h"
 #include "pipeline/image_tensor.h"
 #include "strata/doc/error.h"
 #include "strata/scenes/caption.h"
@@ -68,6 +69,22 @@ double reconstruction_adherence(const TrainOptions& o, AutoencoderKL& vae) {
   return static_cast<double>(right) / kCheckScenes;
 }
 
+// TrainOptions::vae_from: every VAE parameter and the scale factor of that model file.
+void vae_from_model(StageContext& ctx, AutoencoderKL& vae) {
+  const auto& path = ctx.options.vae_from;
+  LoadedModel from = load_model(path);
+  const std::string what = path.filename().string();
+  const std::size_t total = vae->parameters().size();
+  const std::size_t copied = copy_matching_parameters(*vae, *from.vae, what);
+  if (copied != total || from.vae->parameters().size() != total) {
+    throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": its VAE does not match the configured one (" + std::to_string(copied) +
+                                                        " of " + std::to_string(total) + " parameters found, the file has " +
+                                                        std::to_string(from.vae->parameters().size()) + ")");
+  }
+  ctx.result.scale_factor = from.config.vae.scale_factor;
+  ctx.message("VAE: taken from " + path.string() + " (scale factor " + float_string(ctx.result.scale_factor) + "), no VAE stage");
+}
+
 std::string percent(double share) { return std::to_string(static_cast<int>(std::lround(100.0 * share))) + " %"; }
 
 }  // namespace
@@ -80,6 +97,11 @@ torch::Tensor images_tensor(const SceneBatch& batch) {
 
 bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
   const TrainOptions& o = ctx.options;
+  if (!o.vae_from.empty()) {
+    vae_from_model(ctx, vae);
+    vae->eval();
+    return true;
+  }
   const auto path = o.out_dir / "checkpoints" / "vae.safetensors";
   auto params = trainable_parameters(*vae);
   AdamW opt(params);

@@ -114,6 +114,11 @@ struct TrainOptions {
   // output projections, so the grown network starts out computing what the old one did); the
   // text warm-up is skipped. The tokenizer must be the model's. Empty = off.
   std::filesystem::path ldm_init_from;
+  // Take the VAE and its latent scale factor from this model file instead of training one: the
+  // VAE stage is skipped (vae_steps is ignored). Every VAE parameter must match the configured
+  // VAE by name and shape. With ldm_init_from this fine-tunes a shipped model without its
+  // git-ignored training checkpoints. Empty = off.
+  std::filesystem::path vae_from;
 
   int warmup_steps = 100;                   // linear learning-rate warm-up, both stages
   int checkpoint_every = 250;               // steps; 0 = only at stage ends
