@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "../bench_support.h"
+#include "common.h"
 #include "commands.h"
 #include "strata/diffusion/pipeline.h"
 
@@ -56,9 +57,7 @@ RunFn add_bench(CLI::App& root) {
   return [a] {
     a->req.prompt = "a photograph of an astronaut riding a horse";
     a->req.sampler = diffusion::parse_sampler(a->sampler);
-    if (a->precision == "bf16") a->pipe.precision = diffusion::Precision::BF16;
-    if (a->precision == "fp16") a->pipe.precision = diffusion::Precision::FP16;
-    if (a->device == "cuda") a->pipe.device = diffusion::Device::CUDA;
+    apply_device_precision(a->device, a->precision, a->pipe);
     diffusion::validate_request(a->req);
     auto t0 = std::chrono::steady_clock::now();
     auto pipeline = diffusion::Pipeline::load(a->pipe);

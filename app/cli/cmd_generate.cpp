@@ -79,9 +79,7 @@ int run_generate(GenerateArgs& a) {
   req.sampler = diffusion::parse_sampler(a.sampler);
   req.schedule = diffusion::parse_schedule(a.schedule);
   req.convention = diffusion::parse_convention(a.convention);
-  if (a.device == "cuda") a.pipe.device = diffusion::Device::CUDA;
-  if (a.precision == "bf16") a.pipe.precision = diffusion::Precision::BF16;
-  if (a.precision == "fp16") a.pipe.precision = diffusion::Precision::FP16;
+  apply_device_precision(a.device, a.precision, a.pipe);
   if (req.seed < 0) {
     req.seed = static_cast<std::int64_t>(std::random_device{}() & 0x7fffffff);
   }

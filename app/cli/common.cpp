@@ -28,4 +28,14 @@ std::string model_or_default(const std::string& model) {
                                                  io::default_model_search_description());
 }
 
+void apply_device_precision(const std::string& device, const std::string& precision, diffusion::PipelineOptions& o) {
+  if (device == "cuda") o.device = diffusion::Device::CUDA;
+  if (precision == "bf16") o.precision = diffusion::Precision::BF16;
+  if (precision == "fp16") o.precision = diffusion::Precision::FP16;
+  if (o.precision == diffusion::Precision::BF16 && o.device == diffusion::Device::CPU && !diffusion::bf16_sums_in_fp32(o.device)) {
+    std::cerr << "warning: --precision bf16: this CPU's bf16 products sum in bf16 (no AVX-512 kernels in this libtorch):"
+                 " slower than fp32 and ~10x less exact; fp32 is the better choice here\n";
+  }
+}
+
 }  // namespace strata::cli

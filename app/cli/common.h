@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "strata/diffusion/pipeline.h"
 #include "strata/doc/error.h"
 
 namespace strata::cli {
@@ -16,5 +17,9 @@ bool stderr_is_terminal();
 // `model` as given, or the embedded default model (strata/io/default_model.h) when empty; throws
 // doc::Error(NotFound) naming where it looked when there is none.
 std::string model_or_default(const std::string& model);
+
+// Sets o.device / o.precision from the --device / --precision words ("cpu"|"cuda",
+// "fp32"|"bf16"|"fp16"); warns on stderr when bf16 on this device sums in bf16 (slow, inexact).
+void apply_device_precision(const std::string& device, const std::string& precision, diffusion::PipelineOptions& o);
 
 }  // namespace strata::cli

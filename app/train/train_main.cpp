@@ -72,13 +72,14 @@ std::vector<int> parse_ints(const std::string& s) {
 int main(int argc, char** argv) {
   CLI::App app{"Train Strata's embedded latent diffusion model on procedural scenes"};
   TrainOptions o;
-  std::string device = "cpu", precision = "bf16", unet_mult = "1,2,2", attention = "1,2", vae_mult = "1,2,2,4";
+  std::string device = "cpu", precision = "auto", unet_mult = "1,2,2", attention = "1,2", vae_mult = "1,2,2,4";
   app.add_option("-o,--output", o.out_dir, "output folder: model, config.json, tokenizer.model, checkpoints/")->required();
   app.add_option("--tokenizer", o.tokenizer, "SentencePiece tokenizer.model (default <output>/tokenizer.model, trained if missing)");
   app.add_option("--name", o.model_name, "model file name without .safetensors");
   app.add_option("--seed", o.seed, "seed of everything (scenes, crops, noise, initial weights)");
   app.add_option("--device", device, "cpu or cuda")->check(CLI::IsMember({"cpu", "cuda"}));
-  app.add_option("--precision", precision, "bf16 (autocast) or fp32")->check(CLI::IsMember({"bf16", "fp32"}));
+  app.add_option("--precision", precision, "auto (bf16 where the device sums bf16 products in fp32), bf16 (autocast) or fp32")
+      ->check(CLI::IsMember({"auto", "bf16", "fp32"}));
   app.add_option("--threads", o.threads, "intra-op threads (0 = all cores)");
   app.add_option("--size", o.image_size, "scene size in pixels (native size)");
   app.add_option("--vae-channels", o.vae_base_channels, "VAE base channels");
@@ -117,7 +118,9 @@ int main(int argc, char** argv) {
   app.add_option("--stop-at", o.stop_at_step, "stop (with a checkpoint) after this many steps of both stages");
   CLI11_PARSE(app, argc, argv);
   o.device = device == "cuda" ? strata::diffusion::Device::CUDA : strata::diffusion::Device::CPU;
-  o.bf16 = precision == "bf16";
+  o.precision = precision == "bf16" ? strata::diffusion::TrainPrecision::BF16
+                : precision == "fp32" ? strata::diffusion::TrainPrecision::FP32
+                                      : strata::diffusion::TrainPrecision::Auto;
 
   try {
     o.unet_channel_mult = parse_ints(unet_mult);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "reference.h"
+#include "strata/diffusion/pipeline.h"
 #include "strata/diffusion/tensor_index.h"
 #include "torch_tensors.h"
 
@@ -74,6 +75,11 @@ inline void check_close(const std::string& what, const torch::Tensor& actual, co
   CHECK(std::isfinite(diff));
   CHECK(diff <= tol);
 }
+
+// Factor on bf16 tolerances: 1 where the CPU's bf16 products sum in fp32 (oneDNN on AVX-512), 6
+// where they sum in bf16 (Debian's libtorch on AVX2-only CPUs: errors measured 3–5× larger there).
+// Either way a broken bf16 path (wrong layout, wrong dtype, garbage) is far outside the bound.
+inline double bf16_slack() { return diffusion::bf16_sums_in_fp32(diffusion::Device::CPU) ? 1.0 : 6.0; }
 
 inline void check_close(const std::string& what, const torch::Tensor& actual, const torch::Tensor& ref) {
   check_close(what, actual, ref, component_tolerance(ref));

@@ -99,6 +99,21 @@ const TrainResult& reference_run() {
 
 }  // namespace
 
+TEST_CASE("training: precision auto follows the bf16 probe; bf16 and fp32 are taken as given", "[training]") {
+  TrainOptions o;
+  o.precision = TrainPrecision::BF16;
+  CHECK(uses_bf16(o));
+  o.precision = TrainPrecision::FP32;
+  CHECK_FALSE(uses_bf16(o));
+  o.precision = TrainPrecision::Auto;
+  CHECK(uses_bf16(o) == bf16_sums_in_fp32(Device::CPU));
+  // The probe measures the kernels: a bf16 product that sums in fp32 is off by its final rounding only.
+  auto a = torch::rand({64, 512}).sub_(0.5).to(torch::kBFloat16), b = torch::rand({512, 64}).sub_(0.5).to(torch::kBFloat16);
+  auto exact = torch::mm(a.to(torch::kFloat32), b.to(torch::kFloat32));
+  const double rel = ((torch::mm(a, b).to(torch::kFloat32) - exact).abs().mean() / exact.abs().mean()).item<double>();
+  CHECK(bf16_sums_in_fp32(Device::CPU) == (rel < 5e-3));
+}
+
 TEST_CASE("training: scene batches are a function of (stream, step)", "[training]") {
   auto a = training::render_batch(5, 3, 4, 32, 0.5f);
   auto b = training::render_batch(5, 3, 4, 32, 0.5f);

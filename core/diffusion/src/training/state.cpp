@@ -193,7 +193,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
                     {"shape_loss_weight", o.shape_loss_weight}, {"ldm_init_from", o.ldm_init_from.filename().string()},
                     {"vae_from", o.vae_from.filename().string()},
                     {"unet_channel_mult", int_list(o.unet_channel_mult)},
-                    {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", o.bf16}}},
+                    {"unet_attention_levels", int_list(o.unet_attention_levels)}, {"bf16", uses_bf16(o)}}},
   };
   std::ofstream(o.out_dir / "config.json") << config.dump(2) << "\n";
   const fs::path tok = o.out_dir / "tokenizer.model";
@@ -230,7 +230,7 @@ void set_autocast(bool cuda, bool enabled) {
 }  // namespace
 
 AutocastScope::AutocastScope(const TrainOptions& o) {
-  if (!o.bf16) return;
+  if (!uses_bf16(o)) return;
   cuda_ = o.device == Device::CUDA;
   cpu_ = !cuda_;
   set_autocast(cuda_, true);

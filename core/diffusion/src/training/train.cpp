@@ -49,10 +49,27 @@ void check_options(const TrainOptions& o) {
 
 }  // namespace training
 
+bool uses_bf16(const TrainOptions& options) {
+  switch (options.precision) {
+    case TrainPrecision::BF16: return true;
+    case TrainPrecision::FP32: return false;
+    case TrainPrecision::Auto: break;
+  }
+  return bf16_sums_in_fp32(options.device);
+}
+
 TrainResult train(const TrainOptions& options, const TrainHooks& hooks) {
   using namespace training;
   check_options(options);
   configure_cpu_threads(options.threads);
+  if (hooks.on_message) {
+    const bool bf16 = uses_bf16(options);
+    std::string why;
+    if (options.precision == TrainPrecision::Auto) {
+      why = bf16 ? " (auto: this device's bf16 products sum in fp32)" : " (auto: this device's bf16 products sum in bf16 — slow and inexact)";
+    }
+    hooks.on_message(std::string("precision: ") + (bf16 ? "bf16 autocast" : "fp32") + why);
+  }
   const auto tokenizer = SentencePieceTokenizer::from_path(options.tokenizer);
   TrainResult result;
   try {

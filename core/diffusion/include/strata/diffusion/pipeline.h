@@ -25,6 +25,12 @@ enum class Precision { FP32, BF16, FP16 };
 std::string_view to_string(Device d);
 std::string_view to_string(Precision p);
 
+// Whether bf16 matrix products on the device sum in fp32 (CUDA; CPUs where libtorch's oneDNN has
+// bf16 kernels, i.e. AVX-512). Where they sum in bf16 (Debian's libtorch on AVX2-only CPUs) bf16 is
+// ~10× less accurate than the weights' own rounding, and far slower than fp32: use fp32 there.
+// Measured once per device type with a small product; a CUDA query needs a CUDA device.
+bool bf16_sums_in_fp32(Device d);
+
 struct PipelineOptions {
   std::filesystem::path model;              // .safetensors file or diffusers folder
   std::filesystem::path tokenizer;          // folder with vocab.json + merges.txt, or the .txt.gz;

@@ -33,13 +33,16 @@
 
 namespace strata::diffusion {
 
+// Auto: bf16 autocast where the device's bf16 products sum in fp32 (bf16_sums_in_fp32), else fp32.
+enum class TrainPrecision { Auto, BF16, FP32 };
+
 struct TrainOptions {
   std::filesystem::path out_dir;            // checkpoints/ and the model file go here
   std::filesystem::path tokenizer;          // SentencePiece tokenizer.model (copied next to the model)
   std::string model_name = "strata-shapes"; // <out_dir>/<model_name>.safetensors
   std::uint64_t seed = 1;
   Device device = Device::CPU;
-  bool bf16 = true;                         // autocast matmuls/convs to bf16 (CPU and CUDA)
+  TrainPrecision precision = TrainPrecision::Auto;  // BF16: autocast matmuls/convs (CPU and CUDA)
   int threads = 0;                          // intra-op threads, 0 = all cores
   int image_size = 128;                     // scenes are rendered at this size (the native size)
 
@@ -158,5 +161,8 @@ struct TrainResult {
 };
 
 TrainResult train(const TrainOptions& options, const TrainHooks& hooks = {});
+
+// Whether a run with these options autocasts to bf16 (resolves TrainPrecision::Auto).
+bool uses_bf16(const TrainOptions& options);
 
 }  // namespace strata::diffusion
