@@ -2,7 +2,9 @@
 // UNetConfig) in float32 and bfloat16, and optionally breaks one pass down by op type.
 //
 //   strata-bench-unet [--size 32] [--batch 2] [--iters 5] [--threads 2] [--dtype fp32|bf16|both]
-//                     [--context 77] [--profile]
+//                     [--context 77] [--profile] [--embedded]
+// --embedded: the embedded model's UNet (models/strata-shapes: 64 channels ×1,2,2, transformers at
+// levels 1–2, 4 heads, context 128) instead of SD1.5's.
 // Prints per dtype the median wall seconds of `iters` passes after one warm-up pass, and the
 // median process CPU seconds. Wall time is noisy on shared machines: compare medians of repeated
 // runs, or CPU time with --threads 1.
@@ -31,7 +33,7 @@ using strata::diffusion::UNetModel;
 struct Options {
   int64_t size = 32, batch = 2, iters = 5, threads = 2, context = 77;
   std::string dtype = "both";
-  bool profile = false;
+  bool profile = false, embedded = false;
 };
 
 Options parse(int argc, char** argv) {
@@ -52,9 +54,10 @@ Options parse(int argc, char** argv) {
     else if (a == "--context") o.context = std::stoll(next());
     else if (a == "--dtype") o.dtype = next();
     else if (a == "--profile") o.profile = true;
+    else if (a == "--embedded") o.embedded = true;
     else {
       std::fprintf(stderr, "usage: %s [--size N] [--batch N] [--iters N] [--threads N] [--context L] "
-                   "[--dtype fp32|bf16|both] [--profile]\n", argv[0]);
+                   "[--dtype fp32|bf16|both] [--profile] [--embedded]\n", argv[0]);
       std::exit(2);
     }
   }
@@ -131,13 +134,22 @@ double median(std::vector<double> v) {
 }
 
 void bench(const Options& o, torch::ScalarType dtype, const char* label) {
-  UNetModel unet(UNetConfig{}, torch::TensorOptions().dtype(dtype));
+  UNetConfig config;
+  if (o.embedded) {  // models/strata-shapes/config.json
+    config.model_channels = 64;
+    config.channel_mult = {1, 2, 2};
+    config.attention_levels = {1, 2};
+    config.num_heads = 4;
+    config.context_dim = 128;
+    config.norm_groups = 16;
+  }
+  UNetModel unet(config, torch::TensorOptions().dtype(dtype));
   randomize(unet);
   c10::InferenceMode guard;
   torch::manual_seed(0);
   auto x = torch::randn({o.batch, 4, o.size, o.size});
   auto t = torch::full({o.batch}, 500.0f);
-  auto ctx = torch::randn({o.batch, o.context, 768});
+  auto ctx = torch::randn({o.batch, o.context, config.context_dim});
 
   run_pass(unet, x, t, ctx);  // warm-up (oneDNN primitive creation, allocator)
   std::vector<double> wall, cpu;
