@@ -3,8 +3,8 @@
 //
 //   strata-bench-unet [--size 32] [--batch 2] [--iters 5] [--threads 2] [--dtype fp32|bf16|both]
 //                     [--context 77] [--profile] [--embedded]
-// --embedded: the embedded model's UNet (models/strata-shapes: 64 channels ×1,2,2, transformers at
-// levels 1–2, 4 heads, context 128) instead of SD1.5's.
+// --embedded: the embedded model's UNet — strata-train's default architecture, which is the one
+// models/strata-shapes ships (64 channels ×1,2,2, transformers at levels 1–2) — instead of SD1.5's.
 // Prints per dtype the median wall seconds of `iters` passes after one warm-up pass, and the
 // median process CPU seconds. Wall time is noisy on shared machines: compare medians of repeated
 // runs, or CPU time with --threads 1.
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cpu_threads.h"
+#include "training/state.h"
 #include "unet/unet.h"
 
 namespace {
@@ -134,15 +135,7 @@ double median(std::vector<double> v) {
 }
 
 void bench(const Options& o, torch::ScalarType dtype, const char* label) {
-  UNetConfig config;
-  if (o.embedded) {  // models/strata-shapes/config.json
-    config.model_channels = 64;
-    config.channel_mult = {1, 2, 2};
-    config.attention_levels = {1, 2};
-    config.num_heads = 4;
-    config.context_dim = 128;
-    config.norm_groups = 16;
-  }
+  const UNetConfig config = o.embedded ? strata::diffusion::training::unet_config(strata::diffusion::TrainOptions{}) : UNetConfig{};
   UNetModel unet(config, torch::TensorOptions().dtype(dtype));
   randomize(unet);
   c10::InferenceMode guard;
