@@ -4,14 +4,37 @@
 
 namespace strata::ui {
 
+namespace {
+
+template <typename Table>
+QString idText(const Table& table, doc::NamedValue<Table> value) {
+  const std::string_view id = doc::id_of(table, value);
+  return QString::fromUtf8(id.data(), static_cast<qsizetype>(id.size()));
+}
+
+// A stored name; a value this version does not know keeps the default, with a warning naming it.
+template <typename Table>
+void readNamed(const QSettings& s, const QString& key, const Table& table, doc::NamedValue<Table>& value) {
+  if (!s.contains(key)) return;
+  const QString stored = s.value(key).toString();
+  if (const auto* row = doc::find_named(table, stored.toStdString())) {
+    value = row->value;
+  } else {
+    qWarning("settings: %s = '%s' is not one of %s; using %s", qPrintable(key), qPrintable(stored),
+             doc::joined_ids(table).c_str(), qPrintable(idText(table, value)));
+  }
+}
+
+}  // namespace
+
 AppSettings AppSettings::load() {
   QSettings s;
   AppSettings a;
-  a.engine.device = s.value(QStringLiteral("engine/device"), a.engine.device).toString();
-  a.engine.precision = s.value(QStringLiteral("engine/precision"), a.engine.precision).toString();
+  readNamed(s, QStringLiteral("engine/device"), generate::kDevices, a.engine.device);
+  readNamed(s, QStringLiteral("engine/precision"), generate::kPrecisions, a.engine.precision);
   a.engine.threads = s.value(QStringLiteral("engine/threads"), a.engine.threads).toInt();
   a.engine.tokenizer = s.value(QStringLiteral("engine/tokenizer")).toString();
-  a.engine.previewMode = s.value(QStringLiteral("engine/previewMode"), a.engine.previewMode).toString();
+  readNamed(s, QStringLiteral("engine/previewMode"), generate::kPreviewModes, a.engine.previewMode);
   a.engine.taesdDecoder = s.value(QStringLiteral("engine/taesd")).toString();
   a.modelsFolder = s.value(QStringLiteral("models/folder")).toString();
   a.lastModel = s.value(QStringLiteral("models/last")).toString();
@@ -21,11 +44,11 @@ AppSettings AppSettings::load() {
 
 void AppSettings::save() const {
   QSettings s;
-  s.setValue(QStringLiteral("engine/device"), engine.device);
-  s.setValue(QStringLiteral("engine/precision"), engine.precision);
+  s.setValue(QStringLiteral("engine/device"), idText(generate::kDevices, engine.device));
+  s.setValue(QStringLiteral("engine/precision"), idText(generate::kPrecisions, engine.precision));
   s.setValue(QStringLiteral("engine/threads"), engine.threads);
   s.setValue(QStringLiteral("engine/tokenizer"), engine.tokenizer);
-  s.setValue(QStringLiteral("engine/previewMode"), engine.previewMode);
+  s.setValue(QStringLiteral("engine/previewMode"), idText(generate::kPreviewModes, engine.previewMode));
   s.setValue(QStringLiteral("engine/taesd"), engine.taesdDecoder);
   s.setValue(QStringLiteral("models/folder"), modelsFolder);
   s.setValue(QStringLiteral("models/last"), lastModel);

@@ -55,17 +55,22 @@ GenerationController::GenerationController(DocumentController* document, Generat
   });
 }
 
-quint64 GenerationController::invoke(const GenerationParams& params) {
+quint64 GenerationController::invoke(const generate::GenerationSettings& settings) {
   if (!m_service || !m_service->hasModel()) {
     m_document->reportError(tr("No model is loaded: open a .safetensors file or a diffusers folder first."));
     return 0;
   }
   GenerationJob job;
-  job.document = m_document->document();
-  job.params = params;
-  const doc::Rect b = job.document.bbox();
+  const doc::Document& document = m_document->document();
+  const doc::Rect b = document.bbox();
+  try {
+    job.request = generate::build_request(document, b, settings);
+  } catch (const doc::Error& e) {
+    m_document->reportError(QString::fromUtf8(e.what()));
+    return 0;
+  }
   const quint64 id = m_service->enqueue(std::move(job));
-  m_jobs.push_back({id, toQRect(b), std::max(1, params.batchCount)});
+  m_jobs.push_back({id, toQRect(b), std::max(1, settings.batch_count)});
   return id;
 }
 

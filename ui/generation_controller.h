@@ -1,7 +1,8 @@
 // generation_controller.h — the UI side of generating: invocations, progress, live previews, the
 // staging area and the session's history (DESIGN.md §2, steps 1 and 3).
 //
-// invoke() snapshots the document (cheap) and queues a job on the GenerationService. Service
+// invoke() builds the complete request from the document (compose, infill, template) and queues
+// it as a job on the GenerationService. Service
 // events are the only thing that changes generation state here: previews are kept (the latest
 // one per job) and published at most once per display frame (overlayChanged); finished images go
 // to the document's staging list (saved with the project) and to the history. The canvas shows
@@ -41,9 +42,10 @@ class GenerationController : public QObject {
   GenerationController(DocumentController* document, GenerationService* service, QObject* parent = nullptr);
 
   GenerationService* service() const { return m_service; }
-  // Queues a generation of the current bbox. Returns the job id, 0 when nothing was queued (no
-  // model: reported through the document's error channel).
-  quint64 invoke(const GenerationParams& params);
+  // Builds the request of the current bbox (generate::build_request: compose, infill, template)
+  // and queues it. Returns the job id, 0 when nothing was queued (no model, or settings the
+  // request refuses: reported through the document's error channel).
+  quint64 invoke(const generate::GenerationSettings& settings);
   void cancel();       // the running job, within one step
   void clearQueue();
   bool isBusy() const { return m_progress.running; }

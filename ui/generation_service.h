@@ -6,9 +6,8 @@
 // thread (queued). Jobs run one at a time in enqueue order; cancelCurrent() stops the running job
 // within one sampler step (jobFinished(Cancelled), no result for the unfinished image),
 // clearQueue() drops the jobs not started yet (no signals for them).
-// A GenerationJob is a complete value: a document snapshot (tiles shared, copy-on-write) and the
-// parameters with the prompt template already applied; the backend composes the bbox itself
-// (io::generation_inputs), so the UI thread does no pixel work for a generation.
+// A GenerationJob is a complete value: the diffusion request, built on the UI thread from the
+// document and the typed settings (generate::build_request); the backend only runs it.
 // UI thread only.
 #pragma once
 
@@ -18,32 +17,16 @@
 #include <QStringList>
 
 #include "strata/doc/document.h"
+#include "strata/generate/request.h"
 #include "strata/io/project.h"
 
 namespace strata::ui {
 
-struct GenerationParams {
-  QString prompt;          // final text: template applied
-  QString negativePrompt;  // final text: template applied
-  QString templateName;    // recorded in the results' metadata ("" = none)
-  QString userPrompt;      // the texts before the template (recorded when a template was used)
-  QString userNegativePrompt;
-  quint64 seed = 0;        // image i of the batch uses seed + i
-  int steps = 20;
-  double cfgScale = 7.5;
-  QString sampler = QStringLiteral("euler");    // sampler_options.h names
-  QString schedule = QStringLiteral("normal");  // normal, karras
-  int clipSkip = 1;
-  int batchCount = 1;
-  int maskBlur = 4;                              // paste-back blur σ (0 = hard edge)
-  QString infill = QStringLiteral("telea");     // telea, edge, solid, noise
-  bool scaleBeforeProcessing = true;
-};
-
+// A job is a complete value (DESIGN.md §2): the request built on the UI thread by
+// generate::build_request (bbox composed, template applied, strength map made).
 struct GenerationJob {
   quint64 id = 0;  // assigned by enqueue()
-  doc::Document document;
-  GenerationParams params;
+  generate::Request request;
 };
 
 // A model file or folder as the backend sees it.
@@ -58,12 +41,12 @@ struct ModelDescription {
 
 // Engine settings a model is loaded with (Settings dialog).
 struct EngineOptions {
-  QString device = QStringLiteral("cpu");     // cpu, cuda
-  QString precision = QStringLiteral("fp32"); // fp32, bf16, fp16
+  generate::Device device = generate::Device::CPU;
+  generate::Precision precision = generate::Precision::FP32;
   int threads = 0;                            // 0 = all cores
   QString tokenizer;                          // CLIP tokenizer folder ("" = next to the model)
-  QString previewMode = QStringLiteral("linear");  // linear, taesd, off
-  QString taesdDecoder;                       // TAESD weights for previewMode "taesd"
+  generate::PreviewMode previewMode = generate::PreviewMode::Linear;
+  QString taesdDecoder;                       // TAESD weights for PreviewMode::TAESD
 };
 
 enum class JobOutcome { Done, Cancelled, Failed };

@@ -18,15 +18,26 @@
 #include "document_controller.h"
 #include "generation_controller.h"
 #include "model_picker.h"
+#include "named_combo.h"
 #include "prompt_edit.h"
 #include "template_store.h"
 
 namespace strata::ui {
 
 namespace {
-const std::pair<const char*, const char*> kSamplers[] = {
-    {"euler", "Euler"}, {"euler_a", "Euler a"}, {"dpmpp_2m", "DPM++ 2M"}, {"ddim", "DDIM"},
-    {"lms", "LMS"},     {"heun", "Heun"},       {"ddpm", "DDPM"},         {"pndm", "PNDM (PLMS)"}};
+
+QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+// The samplers or schedules Strata runs, labelled with A1111's names.
+template <typename Rows>
+void fillRunnable(QComboBox* box, const Rows& rows) {
+  for (const auto& row : rows) {
+    if (row.kind) box->addItem(qstr(row.a1111), qstr(row.id));
+  }
+}
+
+std::string comboId(const QComboBox* box) { return box->currentData().toString().toStdString(); }
+
 }  // namespace
 
 PromptPanel::PromptPanel(DocumentController* document, GenerationController* generation, TemplateStore* templates,
@@ -133,13 +144,16 @@ QWidget* PromptPanel::buildParameters() {
   m_cfg->setValue(7.5);
   form->addRow(tr("CFG scale"), m_cfg);
   m_sampler = new QComboBox;
-  for (const auto& [id, name] : kSamplers) m_sampler->addItem(QString::fromUtf8(name), QString::fromLatin1(id));
+  fillRunnable(m_sampler, doc::sampler_names());
   m_schedule = new QComboBox;
-  m_schedule->addItem(tr("Normal"), QStringLiteral("normal"));
-  m_schedule->addItem(tr("Karras"), QStringLiteral("karras"));
+  fillRunnable(m_schedule, doc::schedule_names());
+  m_convention = new QComboBox;
+  fillCombo(m_convention, doc::kConventions);
+  m_convention->setToolTip(tr("Whose numbers to reproduce: diffusers/InvokeAI or A1111 (k-diffusion σ); dpm_2 needs A1111"));
   auto* samplerRow = new QHBoxLayout;
   samplerRow->addWidget(m_sampler, 2);
   samplerRow->addWidget(m_schedule, 1);
+  samplerRow->addWidget(m_convention, 1);
   form->addRow(tr("Sampler"), samplerRow);
   m_size = new QLabel;
   form->addRow(tr("Size"), m_size);
@@ -161,7 +175,7 @@ QWidget* PromptPanel::buildParameters() {
   m_maskBlur->setValue(4);
   m_maskBlur->setToolTip(tr("Blur (σ, px) of the paste-back edge; 0 keeps untouched pixels exact"));
   m_infill = new QComboBox;
-  for (const char* m : {"telea", "edge", "solid", "noise"}) m_infill->addItem(QString::fromLatin1(m), QString::fromLatin1(m));
+  fillCombo(m_infill, io::kInfillMethods);
   m_infill->setToolTip(tr("How empty canvas inside the bbox is pre-filled (outpainting)"));
   auto* pasteRow = new QHBoxLayout;
   pasteRow->addWidget(m_maskBlur);
@@ -195,49 +209,33 @@ void PromptPanel::setTemplateName(const QString& name) {
   m_template->setCurrentIndex(std::max(0, i));
 }
 
-GenerationParams PromptPanel::params(bool resolveSeed) {
-  GenerationParams p;
-  p.userPrompt = m_prompt->text();
-  p.userNegativePrompt = m_negative->text();
-  p.prompt = p.userPrompt;
-  p.negativePrompt = p.userNegativePrompt;
-  if (const TemplateEntry* t = m_templates->find(templateName())) {
-    const auto out = io::apply_template(t->value, p.userPrompt.toStdString(), p.userNegativePrompt.toStdString());
-    p.prompt = QString::fromStdString(out.positive);
-    p.negativePrompt = QString::fromStdString(out.negative);
-    p.templateName = templateName();
-  }
+generate::GenerationSettings PromptPanel::settings(bool resolveSeed) {
+  generate::GenerationSettings p;
+  p.prompt = m_prompt->text().toStdString();
+  p.negative_prompt = m_negative->text().toStdString();
+  if (const TemplateEntry* t = m_templates->find(templateName())) p.style = t->value;
   if (resolveSeed && m_random->isChecked()) m_seed->setValue(static_cast<int>(QRandomGenerator::global()->bounded(1u << 31)));
-  p.seed = static_cast<quint64>(m_seed->value());
+  p.seed = m_seed->value();
   p.steps = m_steps->value();
-  p.cfgScale = m_cfg->value();
-  p.sampler = m_sampler->currentData().toString();
-  p.schedule = m_schedule->currentData().toString();
-  p.clipSkip = m_clipSkip->value();
-  p.batchCount = m_batch->value();
-  p.maskBlur = m_maskBlur->value();
-  p.infill = m_infill->currentData().toString();
-  p.scaleBeforeProcessing = m_scaleBefore->isChecked();
+  p.cfg_scale = static_cast<float>(m_cfg->value());
+  p.sampler = doc::parse_sampler(comboId(m_sampler));
+  p.schedule = doc::parse_schedule(comboId(m_schedule));
+  p.convention = comboValue(m_convention, doc::kConventions, "convention");
+  p.clip_skip = m_clipSkip->value();
+  p.batch_count = m_batch->value();
+  p.mask_blur = m_maskBlur->value();
+  p.infill = comboValue(m_infill, io::kInfillMethods, "infill");
+  p.scale_before_processing = m_scaleBefore->isChecked();
   return p;
 }
 
 quint64 PromptPanel::invoke() {
-  const GenerationParams p = params(true);
+  const generate::GenerationSettings p = settings(true);
   const quint64 id = m_generation->invoke(p);
   if (id == 0) return 0;
-  m_lastSeed = static_cast<qint64>(p.seed);
-  io::GenerationInfo s = m_document->settings();
-  s.prompt = p.userPrompt.toStdString();
-  s.negative_prompt = p.userNegativePrompt.toStdString();
-  s.seed = p.seed;
-  s.steps = p.steps;
-  s.cfg_scale = p.cfgScale;
-  s.sampler = p.sampler.toStdString();
-  s.schedule = p.schedule.toStdString();
-  s.clip_skip = p.clipSkip;
-  s.batch_size = p.batchCount;
-  m_document->setSettings(s);
-  m_document->setTemplateName(p.templateName.toStdString());
+  m_lastSeed = p.seed;
+  m_document->setSettings(generate::record_settings(p, m_document->settings()));
+  m_document->setTemplateName(p.style ? p.style->name : std::string());
   return id;
 }
 
@@ -257,7 +255,10 @@ void PromptPanel::recall(const io::GenerationInfo& info) {
   if (info.cfg_scale) m_cfg->setValue(*info.cfg_scale);
   if (const int i = m_sampler->findData(QString::fromStdString(info.sampler)); i >= 0) m_sampler->setCurrentIndex(i);
   if (const int i = m_schedule->findData(QString::fromStdString(info.schedule)); i >= 0) m_schedule->setCurrentIndex(i);
-  if (info.clip_skip) m_clipSkip->setValue(*info.clip_skip);
+  m_clipSkip->setValue(info.clip_skip.value_or(1));  // A1111 and Strata omit clip skip 1
+  if (const std::string* c = info.find_extra("Strength convention")) {
+    if (const auto* row = doc::find_named(doc::kConventions, *c)) selectComboValue(m_convention, doc::kConventions, row->value);
+  }
   if (const std::string* blur = info.find_extra("Mask blur")) m_maskBlur->setValue(QString::fromStdString(*blur).toInt());
 }
 
@@ -268,11 +269,12 @@ void PromptPanel::loadFromSettings() {
 
 void PromptPanel::refreshTokenCounts() {
   GenerationService* s = m_generation->service();
-  const GenerationParams p = params(false);
-  m_tokens->setText(tokenCounterText(s ? s->countTokens(p.prompt) : -1));
-  m_negTokens->setText(tokenCounterText(s ? s->countTokens(p.negativePrompt) : -1));
-  m_template->setToolTip(p.templateName.isEmpty() ? tr("No template")
-                                                  : tr("Final prompt: %1\nFinal negative: %2").arg(p.prompt, p.negativePrompt));
+  const generate::GenerationSettings p = settings(false);
+  const io::TemplatedPrompts final = generate::final_prompts(p);
+  const QString prompt = QString::fromStdString(final.positive), negative = QString::fromStdString(final.negative);
+  m_tokens->setText(tokenCounterText(s ? s->countTokens(prompt) : -1));
+  m_negTokens->setText(tokenCounterText(s ? s->countTokens(negative) : -1));
+  m_template->setToolTip(!p.style ? tr("No template") : tr("Final prompt: %1\nFinal negative: %2").arg(prompt, negative));
 }
 
 void PromptPanel::updateSizeNote() {

@@ -2,7 +2,7 @@
 // editors with token counters, seed (random / reuse last; image i of a batch uses seed + i),
 // steps, CFG scale, sampler and schedule, the size (= the bbox), clip skip, batch count, a note on
 // where strength comes from, paste-back options, the Invoke / Cancel buttons and the progress bar
-// (step, s/step, ETA). params() is what an invocation sends: the template already applied.
+// (step, s/step, ETA). settings() is what an invocation sends (typed; the template is applied when the request is built).
 // Recall (a gallery item, a dropped PNG's parameters) fills every field from a GenerationInfo.
 // The document's settings are read when it is opened and written at each invocation, so a project
 // remembers its last prompt. UI thread only.
@@ -38,7 +38,7 @@ class PromptPanel : public QWidget {
               QWidget* parent = nullptr);
 
   // The parameters of the next invocation; a random seed is drawn when `resolveSeed`.
-  GenerationParams params(bool resolveSeed = false);
+  generate::GenerationSettings settings(bool resolveSeed = false);
   quint64 invoke();
   void recall(const io::GenerationInfo& info);
   QString templateName() const;
@@ -55,6 +55,7 @@ class PromptPanel : public QWidget {
   QDoubleSpinBox* cfgSpin() const { return m_cfg; }
   QComboBox* samplerCombo() const { return m_sampler; }
   QComboBox* scheduleCombo() const { return m_schedule; }
+  QComboBox* conventionCombo() const { return m_convention; }
   QSpinBox* clipSkipSpin() const { return m_clipSkip; }
   QSpinBox* batchSpin() const { return m_batch; }
   QSpinBox* maskBlurSpin() const { return m_maskBlur; }
@@ -91,6 +92,7 @@ class PromptPanel : public QWidget {
   QDoubleSpinBox* m_cfg;
   QComboBox* m_sampler;
   QComboBox* m_schedule;
+  QComboBox* m_convention;
   QLabel* m_size;
   QSpinBox* m_clipSkip;
   QSpinBox* m_batch;

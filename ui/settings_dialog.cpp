@@ -10,6 +10,8 @@
 #include <QThread>
 #include <QToolButton>
 
+#include "named_combo.h"
+
 namespace strata::ui {
 
 namespace {
@@ -30,10 +32,6 @@ QWidget* withBrowse(QLineEdit* edit, bool folder, const QString& filter) {
   return w;
 }
 
-void fill(QComboBox* c, std::initializer_list<std::pair<const char*, QString>> items) {
-  for (const auto& [id, text] : items) c->addItem(text, QString::fromLatin1(id));
-}
-
 }  // namespace
 
 SettingsDialog::SettingsDialog(QWidget* parent)
@@ -41,12 +39,11 @@ SettingsDialog::SettingsDialog(QWidget* parent)
       m_tokenizer(new QLineEdit), m_modelsFolder(new QLineEdit), m_preview(new QComboBox), m_taesd(new QLineEdit),
       m_autosave(new QSpinBox) {
   setWindowTitle(tr("Settings"));
-  fill(m_device, {{"cpu", tr("CPU")}, {"cuda", tr("CUDA (NVIDIA GPU)")}});
-  fill(m_precision, {{"fp32", tr("fp32 (exact, CPU default)")}, {"bf16", tr("bf16")}, {"fp16", tr("fp16 (CUDA)")}});
+  fillCombo(m_device, generate::kDevices);
+  fillCombo(m_precision, generate::kPrecisions);
   m_threads->setRange(0, 256);
   m_threads->setSpecialValueText(tr("All cores (%1)").arg(QThread::idealThreadCount()));
-  fill(m_preview, {{"linear", tr("Linear projection (fast)")}, {"taesd", tr("TAESD (better, needs weights)")},
-                   {"off", tr("Off")}});
+  fillCombo(m_preview, generate::kPreviewModes);
   m_autosave->setRange(0, 120);
   m_autosave->setSuffix(tr(" min"));
   m_autosave->setSpecialValueText(tr("Off"));
@@ -76,24 +73,24 @@ SettingsDialog::SettingsDialog(QWidget* parent)
 }
 
 void SettingsDialog::setValues(const AppSettings& s) {
-  m_device->setCurrentIndex(std::max(0, m_device->findData(s.engine.device)));
-  m_precision->setCurrentIndex(std::max(0, m_precision->findData(s.engine.precision)));
+  selectComboValue(m_device, generate::kDevices, s.engine.device);
+  selectComboValue(m_precision, generate::kPrecisions, s.engine.precision);
   m_threads->setValue(s.engine.threads);
   m_tokenizer->setText(s.engine.tokenizer);
   m_modelsFolder->setText(s.modelsFolder);
-  m_preview->setCurrentIndex(std::max(0, m_preview->findData(s.engine.previewMode)));
+  selectComboValue(m_preview, generate::kPreviewModes, s.engine.previewMode);
   m_taesd->setText(s.engine.taesdDecoder);
   m_autosave->setValue(s.autosaveMinutes);
 }
 
 AppSettings SettingsDialog::values() const {
   AppSettings s = AppSettings::load();
-  s.engine.device = m_device->currentData().toString();
-  s.engine.precision = m_precision->currentData().toString();
+  s.engine.device = comboValue(m_device, generate::kDevices, "device");
+  s.engine.precision = comboValue(m_precision, generate::kPrecisions, "precision");
   s.engine.threads = m_threads->value();
   s.engine.tokenizer = m_tokenizer->text().trimmed();
   s.modelsFolder = m_modelsFolder->text().trimmed();
-  s.engine.previewMode = m_preview->currentData().toString();
+  s.engine.previewMode = comboValue(m_preview, generate::kPreviewModes, "preview mode");
   s.engine.taesdDecoder = m_taesd->text().trimmed();
   s.autosaveMinutes = m_autosave->value();
   return s;

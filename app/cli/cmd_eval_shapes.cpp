@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "common.h"
 #include "strata/diffusion/pipeline.h"
+#include "strata/generate/request.h"
 #include "strata/doc/geometry.h"
 #include "strata/io/image_codec.h"
 #include "strata/io/infill.h"
@@ -30,10 +31,10 @@ namespace {
 
 struct EvalArgs {
   diffusion::PipelineOptions pipe;
-  int count = 200, steps = 20, size = 0;
-  float cfg = 7.5f;
+  generate::GenerationSettings settings;
+  int count = 200, size = 0;
   std::uint64_t seed = 1;
-  std::string sampler = "euler", out_dir, task = "txt2img";
+  std::string out_dir, task = "txt2img";
 };
 
 struct Tally {
@@ -53,26 +54,29 @@ struct Tally {
 
 double pct(int n, int d) { return d ? 100.0 * n / d : 0.0; }
 
-// One evaluation case: the request to run and how to read its result.
+// One evaluation case: what to generate from and how to read its result.
 struct Case {
-  diffusion::GenerationRequest request;
+  generate::ImageInputs inputs;
+  std::string prompt;
+  double strength = 1.0;
   doc::Rect region;      // the part of the result evaluated (whole image: empty)
   std::string expected;  // the prompt the region is evaluated against
 };
 
-doc::ImageF strength_inside(int w, int h, const doc::Rect& r) {
-  doc::ImageF s(w, h, 1, 0.0f);
+// A mask that repaints `r` (white) and keeps the rest (black).
+doc::Image8 mask_inside(int w, int h, const doc::Rect& r) {
+  doc::Image8 m(w, h, 1, 0);
   for (int y = r.y; y < r.bottom(); ++y)
-    for (int x = r.x; x < r.right(); ++x) s.at(x, y, 0) = 1.0f;
-  return s;
+    for (int x = r.x; x < r.right(); ++x) m.at(x, y, 0) = 255;
+  return m;
 }
 
 Case make_case(const std::string& task, std::uint64_t seed, int size) {
   Case c;
-  c.request.width = c.request.height = size;
+  c.inputs.width = c.inputs.height = size;
   if (task == "txt2img") {
     const scenes::Scene scene = scenes::sample_scene(seed, scenes::held_out_scene_options());
-    c.request.prompt = c.expected = scenes::canonical_caption(scene);
+    c.prompt = c.expected = scenes::canonical_caption(scene);
     return c;
   }
   if (task == "inpaint") {
@@ -85,9 +89,9 @@ Case make_case(const std::string& task, std::uint64_t seed, int size) {
     const scenes::Scene scene = scenes::sample_scene(seed, o);
     const bool shape_left = scenes::column_of(scene.shapes[0].pos) < 0;
     c.region = {shape_left ? size / 2 : 0, size / 4, size / 2, size / 2};
-    c.request.init_image = scenes::render(scene, size, size);
-    c.request.strength_map = strength_inside(size, size, c.region);
-    c.request.prompt = c.expected = "a green triangle";
+    c.inputs.init = scenes::render(scene, size, size);
+    c.inputs.mask = mask_inside(size, size, c.region);
+    c.prompt = c.expected = "a green triangle";
     return c;
   }
   const scenes::Scene scene = scenes::sample_scene(seed);  // outpaint
@@ -100,9 +104,9 @@ Case make_case(const std::string& task, std::uint64_t seed, int size) {
       rgba.at(x, y, 3) = x < keep ? 255 : 0;
     }
   }
-  c.request.init_image = io::infill(rgba);  // Telea, the default
-  c.request.strength_map = strength_inside(size, size, {keep, 0, size - keep, size});
-  c.request.prompt = c.expected = scenes::canonical_caption(scene);
+  c.inputs.init = std::move(rgba);  // infilled (Telea) and generated where transparent
+  c.strength = 0.0;                 // the opaque part is kept
+  c.prompt = c.expected = scenes::canonical_caption(scene);
   return c;
 }
 
@@ -124,9 +128,9 @@ RunFn add_eval_shapes(CLI::App& root) {
   s->add_option("--tokenizer", a->pipe.tokenizer, "Tokenizer (default: next to the model)");
   s->add_option("--count", a->count, "Prompts to evaluate")->default_val(200)->check(CLI::Range(1, 100000));
   s->add_option("--size", a->size, "Image side in pixels (default: the model's native size)");
-  s->add_option("--steps", a->steps, "Sampling steps")->default_val(20);
-  s->add_option("--cfg-scale", a->cfg, "Guidance scale")->default_val(7.5);
-  s->add_option("--sampler", a->sampler, "Sampler")->default_val("euler");
+  s->add_option("--steps", a->settings.steps, "Sampling steps")->default_val(20);
+  s->add_option("--cfg-scale", a->settings.cfg_scale, "Guidance scale")->default_val(7.5);
+  add_sampling_options(s, a->settings);
   s->add_option("--seed", a->seed, "Seed of the prompts and of the first image")->default_val(1);
   s->add_option("-o,--output", a->out_dir, "Folder for the images and prompts.tsv (optional)");
   s->add_option("--task", a->task, "txt2img (held-out prompts), inpaint (\"a green triangle\" in a masked square) or outpaint")
@@ -142,12 +146,12 @@ RunFn add_eval_shapes(CLI::App& root) {
     }
     Tally t;
     for (int i = 0; i < a->count; ++i) {
-      Case c = make_case(a->task, a->seed + static_cast<std::uint64_t>(i), size);
-      diffusion::GenerationRequest& r = c.request;
-      r.steps = a->steps;
-      r.cfg_scale = a->cfg;
-      r.sampler = diffusion::parse_sampler(a->sampler);
-      r.seed = static_cast<std::int64_t>(a->seed) + i;
+      const Case c = make_case(a->task, a->seed + static_cast<std::uint64_t>(i), size);
+      generate::GenerationSettings settings = a->settings;
+      settings.prompt = c.prompt;
+      settings.strength = c.strength;
+      settings.seed = static_cast<std::int64_t>(a->seed) + i;
+      const diffusion::GenerationRequest r = generate::build_request(c.inputs, settings).diffusion;
       const auto image = pipeline->generate(r).at(0).image;
       const scenes::EvalReport report = scenes::evaluate(crop(image, c.region), c.expected);
       t.add(report);
@@ -159,8 +163,8 @@ RunFn add_eval_shapes(CLI::App& root) {
       std::cerr << "\r" << (i + 1) << "/" << a->count << " " << pct(t.all, t.images) << " % so far" << std::flush;
     }
     std::cerr << "\n";
-    std::cout << "model        " << pipeline->summary().name << " at " << size << "x" << size << ", " << a->steps
-              << " steps, cfg " << a->cfg << ", task " << a->task << "\n"
+    std::cout << "model        " << pipeline->summary().name << " at " << size << "x" << size << ", " << a->settings.steps
+              << " steps, cfg " << a->settings.cfg_scale << ", task " << a->task << "\n"
               << "held out     " << scenes::held_out_description() << "\n"
               << t.all << "/" << t.images << " images have every stated attribute right (" << pct(t.all, t.images) << " %)\n"
               << "background   " << pct(t.background, t.images) << " %\n"

@@ -28,14 +28,19 @@ std::string model_or_default(const std::string& model) {
                                                  io::default_model_search_description());
 }
 
-void apply_device_precision(const std::string& device, const std::string& precision, diffusion::PipelineOptions& o) {
-  if (device == "cuda") o.device = diffusion::Device::CUDA;
-  if (precision == "bf16") o.precision = diffusion::Precision::BF16;
-  if (precision == "fp16") o.precision = diffusion::Precision::FP16;
+void warn_on_slow_bf16(const diffusion::PipelineOptions& o) {
   if (o.precision == diffusion::Precision::BF16 && o.device == diffusion::Device::CPU && !diffusion::bf16_sums_in_fp32(o.device)) {
     std::cerr << "warning: --precision bf16: this CPU's bf16 products sum in bf16 (no AVX-512 kernels in this libtorch):"
                  " slower than fp32 and ~10x less exact; fp32 is the better choice here\n";
   }
+}
+
+void add_sampling_options(CLI::App* app, generate::GenerationSettings& s) {
+  add_choice(app, "--sampler", s.sampler, doc::parse_sampler, doc::runnable_sampler_ids(), doc::to_string(s.sampler), "Sampler");
+  add_choice(app, "--schedule", s.schedule, doc::parse_schedule, doc::runnable_schedule_ids(), doc::to_string(s.schedule),
+             "Noise schedule");
+  add_choice(app, "--convention", s.convention, doc::kConventions,
+             "Whose numbers to reproduce (diffusers; a1111 = k-diffusion sigmas)");
 }
 
 }  // namespace strata::cli

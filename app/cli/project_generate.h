@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "strata/diffusion/pipeline.h"
+#include "strata/generate/request.h"
 #include "strata/io/project.h"
 
 namespace strata::cli {
@@ -18,15 +18,15 @@ struct ProjectRun {
   std::filesystem::path path;
 };
 
-// Loads the project and fills `request` from it: size = bbox, init image (infilled with
-// `infill`, "telea" | "edge" | "solid" | "noise"), strength map; the prompt, negative prompt,
-// seed, steps and cfg come from the project's settings where the command line left them unset
-// (`explicit_options` names the options given on the command line, e.g. "--seed").
-ProjectRun prepare_project_request(const std::filesystem::path& path, diffusion::GenerationRequest& request,
-                                   const std::string& infill, const std::function<bool(const std::string&)>& given);
+// Loads the project; the prompt, negative prompt, seed, steps and cfg of `settings` come from the
+// project's saved settings where the command line left them unset (`given` names the options
+// given on the command line, e.g. "--seed"). Size, init image and strengths come from the
+// document: -W/-H/-i/--mask/--strength-map are refused.
+ProjectRun load_project_run(const std::filesystem::path& path, generate::GenerationSettings& settings,
+                            const std::function<bool(const std::string&)>& given);
 
-// Adds the results as layers on top, records the request in the settings and saves.
-void save_project_results(ProjectRun& run, const diffusion::GenerationRequest& request,
+// Adds the results as layers on top, records the settings in the project and saves.
+void save_project_results(ProjectRun& run, const generate::Request& request,
                           const std::vector<diffusion::GeneratedImage>& images);
 
 }  // namespace strata::cli

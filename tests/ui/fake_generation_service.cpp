@@ -58,37 +58,33 @@ void FakeGenerationService::tick() {
     startNext();
     return;
   }
-  const doc::Rect b = m_running.document.bbox();
-  const int steps = m_running.params.steps;
+  const diffusion::GenerationRequest& r = m_running.request.diffusion;
+  const int steps = r.steps;
   ++m_step;
   Q_EMIT progress(id, m_image, m_step, steps, stepMs / 1000.0);
-  QImage frame(b.width / 8, b.height / 8, QImage::Format_RGB888);
+  QImage frame(r.width / 8, r.height / 8, QImage::Format_RGB888);
   frame.fill(QColor(30, 30 + 200 * m_step / steps, 90));
   Q_EMIT preview(id, m_image, m_step, frame);
   if (m_step < steps) return;
+  diffusion::GeneratedImage generated;
+  generated.image = doc::Image8(r.width, r.height, 3);
+  for (std::size_t i = 0; i < generated.image.pixels.size(); i += 3) {
+    generated.image.pixels[i] = resultColor.r;
+    generated.image.pixels[i + 1] = resultColor.g;
+    generated.image.pixels[i + 2] = resultColor.b;
+  }
+  generated.seed = r.seed + m_image;
+  generated.steps_run = steps;
+  generated.processed_width = r.width;
+  generated.processed_height = r.height;
+  diffusion::ModelSummary model;
+  model.name = "fake.safetensors";
   io::StagedImage result;
-  result.image = doc::Image8(b.width, b.height, 3);
-  for (std::size_t i = 0; i < result.image.pixels.size(); i += 3) {
-    result.image.pixels[i] = resultColor.r;
-    result.image.pixels[i + 1] = resultColor.g;
-    result.image.pixels[i + 2] = resultColor.b;
-  }
-  result.info.prompt = m_running.params.prompt.toStdString();
-  result.info.negative_prompt = m_running.params.negativePrompt.toStdString();
-  result.info.seed = m_running.params.seed + static_cast<quint64>(m_image);
-  result.info.steps = steps;
-  result.info.sampler = m_running.params.sampler.toStdString();
-  result.info.cfg_scale = m_running.params.cfgScale;
-  result.info.width = b.width;
-  result.info.height = b.height;
-  if (!m_running.params.templateName.isEmpty()) {
-    result.info.extra.emplace_back("Template", m_running.params.templateName.toStdString());
-    result.info.extra.emplace_back("User prompt", m_running.params.userPrompt.toStdString());
-  }
-  result.info.extra.emplace_back("Canvas origin", std::to_string(b.x) + " " + std::to_string(b.y));
+  result.info = generate::describe(m_running.request, generated, model, "", m_image);
+  result.image = std::move(generated.image);
   Q_EMIT resultReady(id, m_image, result);
   m_step = 0;
-  if (++m_image < m_running.params.batchCount) return;
+  if (++m_image < r.batch_count) return;
   m_timer.stop();
   m_running = {};
   Q_EMIT jobFinished(id, ui::JobOutcome::Done, {});

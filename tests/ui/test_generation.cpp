@@ -97,9 +97,11 @@ TEST_CASE("generation: invoke shows previews, progress, then stages; accept adds
   REQUIRE(test::waitUntil([&] { return f.w.generation()->stagingCount() == 2 && !f.w.generation()->isBusy(); }));
   CHECK(previews >= 1);
   const GenerationJob& job = f.service->received.at(0);
-  CHECK(job.params.prompt.startsWith(QStringLiteral("a red fox, watercolour")));
-  CHECK(job.params.seed == 1234);
-  CHECK(test::state(job.document) == before);  // a snapshot of the document
+  CHECK(QString::fromStdString(job.request.diffusion.prompt).startsWith(QStringLiteral("a red fox, watercolour")));
+  CHECK(job.request.diffusion.seed == 1234);
+  CHECK(job.request.settings.prompt == "a red fox");  // the user's text, recorded beside the final one
+  REQUIRE(job.request.bbox);
+  CHECK(*job.request.bbox == f.c->document().bbox());  // a complete request of the bbox
   CHECK(test::state(f.c->document()) == before);  // staging does not touch the layers
   CHECK(f.w.stagingBar()->isVisible());
   CHECK(f.w.stagingBar()->counterText() == QStringLiteral("2 / 2"));

@@ -1,14 +1,13 @@
 #include "generation_worker.h"
 
 #include <QFileInfo>
-#include <cmath>
 
 #include "qt_image.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/diffusion/tokenizer.h"
 #include "strata/doc/error.h"
-#include "strata/io/generation_inputs.h"
+#include "strata/generate/request.h"
 
 namespace strata::ui {
 
@@ -20,45 +19,11 @@ diffusion::PipelineOptions pipelineOptions(const QString& path, const EngineOpti
   diffusion::PipelineOptions p;
   p.model = str(path);
   p.tokenizer = str(o.tokenizer);
-  if (o.previewMode == QLatin1String("taesd")) p.taesd_decoder = str(o.taesdDecoder);
-  p.device = o.device == QLatin1String("cuda") ? diffusion::Device::CUDA : diffusion::Device::CPU;
-  p.precision = o.precision == QLatin1String("bf16")   ? diffusion::Precision::BF16
-                : o.precision == QLatin1String("fp16") ? diffusion::Precision::FP16
-                                                       : diffusion::Precision::FP32;
+  if (o.previewMode == generate::PreviewMode::TAESD) p.taesd_decoder = str(o.taesdDecoder);
+  p.device = o.device;
+  p.precision = o.precision;
   p.threads = o.threads;
   return p;
-}
-
-io::GenerationInfo resultInfo(const diffusion::GenerationRequest& r, const GenerationParams& p,
-                              const diffusion::GeneratedImage& g, const doc::Rect& bbox, int index,
-                              diffusion::Pipeline& pipeline) {
-  io::GenerationInfo info;
-  info.generator = "Strata " STRATA_VERSION;
-  info.prompt = r.prompt;
-  info.negative_prompt = r.negative_prompt;
-  info.steps = r.steps;
-  info.sampler = std::string(diffusion::to_string(r.sampler));
-  info.schedule = std::string(diffusion::to_string(r.schedule));
-  info.cfg_scale = std::round(static_cast<double>(r.cfg_scale) * 1000.0) / 1000.0;
-  info.seed = static_cast<std::uint64_t>(g.seed);
-  info.width = r.width;
-  info.height = r.height;
-  info.model_name = pipeline.summary().name;
-  info.model_hash = pipeline.model_hash();
-  info.clip_skip = r.clip_skip;
-  info.strength = g.max_strength;
-  info.steps_run = g.steps_run;
-  info.start_sigma = g.start_sigma;
-  info.batch_size = p.batchCount;
-  info.batch_index = index;
-  info.extra.emplace_back("Mask blur", std::to_string(r.mask_blur));
-  if (!p.templateName.isEmpty()) {
-    info.extra.emplace_back("Template", str(p.templateName));
-    info.extra.emplace_back("User prompt", str(p.userPrompt));
-    info.extra.emplace_back("User negative prompt", str(p.userNegativePrompt));
-  }
-  info.extra.emplace_back("Canvas origin", std::to_string(bbox.x) + " " + std::to_string(bbox.y));
-  return info;
 }
 
 }  // namespace
@@ -108,32 +73,6 @@ void GenerationWorker::loadModel(const QString& path, const EngineOptions& optio
   }
 }
 
-diffusion::GenerationRequest GenerationWorker::makeRequest(const GenerationParams& p, const doc::Document& document) {
-  diffusion::GenerationRequest r;
-  r.prompt = str(p.prompt);
-  r.negative_prompt = str(p.negativePrompt);
-  r.steps = p.steps;
-  r.cfg_scale = static_cast<float>(p.cfgScale);
-  r.sampler = diffusion::parse_sampler(str(p.sampler));
-  r.schedule = diffusion::parse_schedule(str(p.schedule));
-  r.seed = static_cast<std::int64_t>(p.seed);
-  r.batch_count = 1;
-  r.clip_skip = p.clipSkip;
-  r.mask_blur = p.maskBlur;
-  r.scale_before_processing = p.scaleBeforeProcessing;
-  io::InfillOptions infill;
-  infill.method = io::parse_infill_method(str(p.infill)).value_or(io::InfillMethod::Telea);
-  infill.noise_seed = p.seed;
-  io::GenerationInputs in = io::generation_inputs(document, infill);
-  r.width = in.bbox.width;
-  r.height = in.bbox.height;
-  if (in.has_content) {
-    r.init_image = std::move(in.init);
-    r.strength_map = std::move(in.strength);
-  }
-  return r;
-}
-
 void GenerationWorker::run(const GenerationJob& job) {
   Q_EMIT jobStarted(job.id);
   if (!m_pipeline) {
@@ -141,22 +80,22 @@ void GenerationWorker::run(const GenerationJob& job) {
     return;
   }
   try {
-    diffusion::GenerationRequest r = makeRequest(job.params, job.document);
-    diffusion::validate_request(r);
-    const doc::Rect bbox = job.document.bbox();
+    // Image by image (seed, seed + 1, …), so that each result is delivered as soon as it is decoded.
+    diffusion::GenerationRequest r = job.request.diffusion;
+    r.batch_count = 1;
     diffusion::GenerationHooks hooks;
     hooks.should_cancel = [this, id = job.id] { return m_cancelId->load() == id; };
-    for (int i = 0; i < std::max(1, job.params.batchCount); ++i) {
-      r.seed = static_cast<std::int64_t>(job.params.seed + static_cast<quint64>(i));
+    for (int i = 0; i < std::max(1, job.request.diffusion.batch_count); ++i) {
+      r.seed = job.request.diffusion.seed + i;
       hooks.on_progress = [&](const diffusion::Progress& p) {
         Q_EMIT progress(job.id, i, p.step, p.total_steps, p.seconds_per_step);
       };
-      if (m_options.previewMode != QLatin1String("off")) {
+      if (m_options.previewMode != generate::PreviewMode::Off) {
         hooks.on_preview = [&](const diffusion::Preview& p) { Q_EMIT preview(job.id, i, p.step, toQImage(p.image)); };
       }
       auto images = m_pipeline->generate(r, hooks);
       io::StagedImage staged{std::move(images.at(0).image), {}};
-      staged.info = resultInfo(r, job.params, images.at(0), bbox, i, *m_pipeline);
+      staged.info = generate::describe(job.request, images.at(0), m_pipeline->summary(), m_pipeline->model_hash(), i);
       Q_EMIT resultReady(job.id, i, staged);
     }
     Q_EMIT jobFinished(job.id, JobOutcome::Done, {});

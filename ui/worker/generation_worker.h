@@ -1,9 +1,9 @@
 // generation_worker.h — the QObject that lives on the generation thread and owns the Pipeline.
 //
 // Created on the UI thread, moved to the worker QThread by WorkerGenerationService; its slots run
-// there only (queued calls). It builds the request from a job (io::generation_inputs on the
-// document snapshot), runs Pipeline::generate image by image (seed, seed + 1, …) so that each
-// result is delivered as soon as it is decoded, and reports through queued signals. Nothing
+// there only (queued calls). It runs a job's request (complete, built on the UI thread) through
+// Pipeline::generate image by image (seed, seed + 1, …) so that each result is delivered as soon
+// as it is decoded, describes each (generate::describe), and reports through queued signals. Nothing
 // thrown by the pipeline leaves run()/loadModel(): doc::Error(Cancelled) becomes
 // JobOutcome::Cancelled, every other failure JobOutcome::Failed or modelFailed with its message.
 // The pipeline holds c10::InferenceMode itself, on this thread.
@@ -18,7 +18,6 @@
 namespace strata::diffusion {
 class Pipeline;
 class Tokenizer;
-struct GenerationRequest;
 }  // namespace strata::diffusion
 
 namespace strata::ui {
@@ -35,9 +34,6 @@ class GenerationWorker : public QObject {
   // Worker thread only.
   void loadModel(const QString& path, const strata::ui::EngineOptions& options);
   void run(const strata::ui::GenerationJob& job);
-
-  // Pure: the diffusion request of a job's parameters over the composed bbox (tests use it).
-  static diffusion::GenerationRequest makeRequest(const GenerationParams& params, const doc::Document& document);
 
  Q_SIGNALS:
   void modelLoaded(const strata::ui::ModelDescription& model, strata::ui::TokenizerPtr tokenizer);

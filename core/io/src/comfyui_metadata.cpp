@@ -12,19 +12,6 @@
 
 namespace strata::io {
 
-namespace detail {
-
-std::string comfy_sampler_id(std::string_view name) {
-  std::string n(name);
-  if (n.ends_with("_gpu")) n.resize(n.size() - 4);  // same method, noise drawn on the GPU
-  if (n == "euler_ancestral") return "euler_a";
-  if (n == "dpm_2_ancestral") return "dpm_2_a";
-  if (n == "dpmpp_2s_ancestral") return "dpmpp_2s_a";
-  if (n == "uni_pc") return "unipc";
-  return n;
-}
-
-}  // namespace detail
 
 namespace {
 
@@ -153,7 +140,7 @@ std::optional<GenerationInfo> parse_api_graph(std::string_view api_json) {
     scheduler = as_string(g.scalar(*sigmas, "scheduler"));
     if (scheduler.empty() && ApiGraph::type(*sigmas) == "KarrasScheduler") scheduler = "karras";
   }
-  if (!sampler_name.empty()) info.sampler = detail::comfy_sampler_id(sampler_name);
+  if (!sampler_name.empty()) info.sampler = doc::sampler_id_from_comfy(sampler_name);
   info.schedule = scheduler;
   if (auto denoise = as_double(g.scalar(s, "denoise")); denoise && *denoise < 1.0) info.strength = denoise;
 
@@ -252,7 +239,7 @@ std::optional<GenerationInfo> parse_ui_graph(std::string_view workflow_json) {
     if (const Json* seed = widget(n, base); seed && seed->is_number_unsigned()) info.seed = seed->get<std::uint64_t>();
     info.steps = as_int(widget(n, base + 2));
     info.cfg_scale = as_double(widget(n, base + 3));
-    if (auto name = as_string(widget(n, base + 4)); !name.empty()) info.sampler = detail::comfy_sampler_id(name);
+    if (auto name = as_string(widget(n, base + 4)); !name.empty()) info.sampler = doc::sampler_id_from_comfy(name);
     info.schedule = as_string(widget(n, base + 5));
     if (type == "KSampler") {
       if (auto d = as_double(widget(n, 6)); d && *d < 1.0) info.strength = d;

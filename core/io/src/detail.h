@@ -72,10 +72,6 @@ std::optional<std::uint64_t> parse_u64(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 std::string_view trim(std::string_view text);  // ASCII whitespace, both ends
 
-// ComfyUI / Fooocus sampler names ("euler_ancestral", "dpmpp_2m_sde_gpu") to Strata ids;
-// unknown names come back unchanged.
-std::string comfy_sampler_id(std::string_view name);
-
 // Text encodings.
 std::optional<std::string> utf8_to_latin1(std::string_view utf8);  // nullopt if not representable
 inline void append_utf8(std::string& out, std::uint32_t code_point) { doc::append_utf8(out, static_cast<char32_t>(code_point)); }

@@ -2,8 +2,9 @@
 
 namespace strata::io {
 
-GenerationInputs generation_inputs(const doc::Document& document, const InfillOptions& infill_options) {
-  const doc::Composition c = doc::compose(document);
+GenerationInputs generation_inputs(const doc::Document& document, const doc::Rect& bbox,
+                                   const InfillOptions& infill_options) {
+  const doc::Composition c = doc::compose(document, bbox);
   GenerationInputs in;
   in.bbox = c.rect;
   in.strength = c.strength;

@@ -208,21 +208,10 @@ doc::Image8 infill(const doc::Image8& rgba, const InfillOptions& options) {
   }
 }
 
-std::string_view to_string(InfillMethod method) {
-  switch (method) {
-    case InfillMethod::Telea: return "telea";
-    case InfillMethod::EdgeTile: return "edge_tile";
-    case InfillMethod::Solid: return "solid";
-    case InfillMethod::Noise: return "noise";
-  }
-  return "telea";
-}
+std::string_view to_string(InfillMethod method) { return doc::id_of(kInfillMethods, method); }
 
 std::optional<InfillMethod> parse_infill_method(std::string_view name) {
-  if (name == "edge") return InfillMethod::EdgeTile;  // the short name the CLI and the GUI offer
-  for (auto m : {InfillMethod::Telea, InfillMethod::EdgeTile, InfillMethod::Solid, InfillMethod::Noise}) {
-    if (to_string(m) == name) return m;
-  }
+  if (const auto* row = doc::find_named(kInfillMethods, name)) return row->value;
   return std::nullopt;
 }
 

@@ -202,7 +202,7 @@ std::optional<GenerationInfo> parse_fooocus_parameters(std::string_view json) {
     info.cfg_scale = num("guidance_scale");
     if (auto s = text("seed"); !s.empty()) info.seed = detail::parse_u64(s);
     else if (const Json* v = fooocus_member(j, "seed"); v && v->is_number_unsigned()) info.seed = v->get<std::uint64_t>();
-    if (auto s = text("sampler"); !s.empty()) info.sampler = detail::comfy_sampler_id(s);
+    if (auto s = text("sampler"); !s.empty()) info.sampler = doc::sampler_id_from_comfy(s);
     info.schedule = text("scheduler");
     info.model_name = text("base_model");
     info.model_hash = text("base_model_hash");

@@ -303,14 +303,9 @@ std::unique_ptr<Pipeline> Pipeline::load(const PipelineOptions& options) {
   }
 }
 
-std::string_view to_string(Device d) { return d == Device::CUDA ? "cuda" : "cpu"; }
-std::string_view to_string(Precision p) {
-  switch (p) {
-    case Precision::BF16: return "bf16";
-    case Precision::FP16: return "fp16";
-    case Precision::FP32: break;
-  }
-  return "fp32";
-}
+std::string_view to_string(Device d) { return doc::id_of(kDevices, d); }
+std::string_view to_string(Precision p) { return doc::id_of(kPrecisions, p); }
+Device parse_device(std::string_view name) { return doc::parse_named(kDevices, name, "device"); }
+Precision parse_precision(std::string_view name) { return doc::parse_named(kPrecisions, name, "precision"); }
 
 }  // namespace strata::diffusion

@@ -6,6 +6,7 @@
 // use from two threads at once; it may be created on one thread and used on another.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,13 +18,28 @@
 #include "strata/diffusion/model_config.h"
 #include "strata/diffusion/sampler_options.h"
 #include "strata/doc/image.h"
+#include "strata/doc/names.h"
 
 namespace strata::diffusion {
 
 enum class Device { CPU, CUDA };
 enum class Precision { FP32, BF16, FP16 };
+
+// The one name table of each (strata/doc/names.h): CLI values, settings, metadata, combo boxes.
+inline constexpr std::array<doc::Named<Device>, 2> kDevices{{
+    {Device::CPU, "cpu", "CPU"},
+    {Device::CUDA, "cuda", "CUDA (NVIDIA GPU)"},
+}};
+inline constexpr std::array<doc::Named<Precision>, 3> kPrecisions{{
+    {Precision::FP32, "fp32", "fp32 (exact, CPU default)"},
+    {Precision::BF16, "bf16", "bf16"},
+    {Precision::FP16, "fp16", "fp16 (CUDA)"},
+}};
 std::string_view to_string(Device d);
 std::string_view to_string(Precision p);
+// Throw doc::Error(InvalidArgument) naming the value and listing the valid ones.
+Device parse_device(std::string_view name);
+Precision parse_precision(std::string_view name);
 
 // Whether bf16 matrix products on the device sum in fp32 (CUDA; CPUs where libtorch's oneDNN has
 // bf16 kernels, i.e. AVX-512). Where they sum in bf16 (Debian's libtorch on AVX2-only CPUs) bf16 is

@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "strata/doc/sampling.h"
+
 namespace strata::io {
 
 struct GenerationInfo {
@@ -72,10 +74,11 @@ GenerationInfo parse_a1111_parameters(std::string_view text);
 std::string to_json(const GenerationInfo& info);
 GenerationInfo from_json(std::string_view json, std::string_view source_name = "strata metadata");
 
-// Sampler and schedule names. The *_from_* functions return nullopt for names they do not know.
-std::optional<std::string> sampler_id_from_a1111(std::string_view display_name);  // "Euler a" -> "euler_a"
-std::optional<std::string> a1111_sampler_name(std::string_view sampler_id);       // "euler_a" -> "Euler a"
-std::optional<std::string> schedule_id_from_a1111(std::string_view display_name); // "Karras" -> "karras"
-std::optional<std::string> a1111_schedule_name(std::string_view schedule_id);     // "karras" -> "Karras"
+// Sampler and schedule names (the one table is strata/doc/sampling.h): "Euler a" <-> "euler_a",
+// "Karras" <-> "karras"; the *_from_* functions return nullopt for names they do not know.
+using doc::a1111_sampler_name;
+using doc::a1111_schedule_name;
+using doc::sampler_id_from_a1111;
+using doc::schedule_id_from_a1111;
 
 }  // namespace strata::io

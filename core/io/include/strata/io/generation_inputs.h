@@ -1,6 +1,7 @@
-// strata/io/generation_inputs.h — what a generation from a document starts from, shared by the
-// GUI and `strata-cli generate --project`: the bbox composed (doc::compose), transparent pixels
-// infilled so none reaches the VAE, and the per-pixel strength map; plus the result layer's name.
+// strata/io/generation_inputs.h — what a generation from a document starts from (read by
+// generate::build_request for the canvas and `strata-cli generate --project`): the bbox composed
+// (doc::compose), transparent pixels infilled so none reaches the VAE, and the per-pixel strength
+// map; plus the result layer's name.
 // Pure functions on values; any thread.
 #pragma once
 
@@ -19,8 +20,13 @@ struct GenerationInputs {
   bool has_content = false;  // some pixel of the bbox is not fully transparent (else txt2img)
 };
 
-// Composes the document's bbox and infills its transparent pixels with `infill_options`.
-GenerationInputs generation_inputs(const doc::Document& document, const InfillOptions& infill_options = {});
+// Composes `bbox` of the document and infills its transparent pixels with `infill_options`.
+GenerationInputs generation_inputs(const doc::Document& document, const doc::Rect& bbox,
+                                   const InfillOptions& infill_options = {});
+// The same for the document's own bbox.
+inline GenerationInputs generation_inputs(const doc::Document& document, const InfillOptions& infill_options = {}) {
+  return generation_inputs(document, document.bbox(), infill_options);
+}
 
 // The name of an accepted result layer: "<prompt> (<seed>)", the prompt cut to 60 characters at a
 // UTF-8 boundary with "…" when longer, "(empty prompt)" when empty.

@@ -48,11 +48,13 @@
 // empty image, a channel count other than 3/4, or options out of range; Runtime for an OpenCV failure.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
 #include "strata/doc/image.h"
+#include "strata/doc/names.h"
 
 namespace strata::io {
 
@@ -84,9 +86,18 @@ struct InfillOptions {
 // Returns the RGB image described above. `rgba` is not modified.
 doc::Image8 infill(const doc::Image8& rgba, const InfillOptions& options = {});
 
-// The names used in settings and metadata: "telea", "edge_tile", "solid", "noise".
+// The names used on the command line, in settings and metadata, and the GUI's labels; "edge" is
+// accepted for edge_tile.
+inline constexpr std::array<doc::Named<InfillMethod>, 5> kInfillMethods{{
+    {InfillMethod::Telea, "telea", "Telea"},
+    {InfillMethod::EdgeTile, "edge_tile", "Edge"},
+    {InfillMethod::Solid, "solid", "Solid"},
+    {InfillMethod::Noise, "noise", "Noise"},
+    {InfillMethod::EdgeTile, "edge", "", false},
+}};
+
 std::string_view to_string(InfillMethod method);
-// Reads those names, and "edge" (the short name the CLI and the GUI offer) for EdgeTile.
+// Reads those names; nullopt for any other.
 std::optional<InfillMethod> parse_infill_method(std::string_view name);
 
 }  // namespace strata::io
