@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "cpu_threads.h"
-#include "training/state.h"
+#include "state.h"  // core/training/src: unet_config(TrainOptions)
 #include "unet/unet.h"
 
 namespace {
@@ -135,7 +135,7 @@ double median(std::vector<double> v) {
 }
 
 void bench(const Options& o, torch::ScalarType dtype, const char* label) {
-  const UNetConfig config = o.embedded ? strata::diffusion::training::unet_config(strata::diffusion::TrainOptions{}) : UNetConfig{};
+  const UNetConfig config = o.embedded ? strata::training::unet_config(strata::training::TrainOptions{}) : UNetConfig{};
   UNetModel unet(config, torch::TensorOptions().dtype(dtype));
   randomize(unet);
   c10::InferenceMode guard;

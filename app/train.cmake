@@ -1,5 +1,5 @@
 # strata-spm-train (torch-free: libsentencepiece's trainer) and strata-train (torch, via
-# strata_diffusion's training part). Included from app/CMakeLists.txt.
+# strata_training). Included from app/CMakeLists.txt and, for STRATA_TRAIN_ONLY, the top level.
 if(NOT STRATA_TRAIN_ONLY)
   add_executable(strata-spm-train ${CMAKE_CURRENT_LIST_DIR}/train/spm_train.cpp)
   target_link_libraries(strata-spm-train PRIVATE strata_scenes PkgConfig::SENTENCEPIECE CLI11::CLI11)
@@ -8,6 +8,6 @@ if(NOT STRATA_TRAIN_ONLY)
 endif()
 
 add_executable(strata-train ${CMAKE_CURRENT_LIST_DIR}/train/train_main.cpp)
-target_link_libraries(strata-train PRIVATE strata_diffusion CLI11::CLI11)
+target_link_libraries(strata-train PRIVATE strata_training CLI11::CLI11)
 strata_set_warnings(strata-train)
 install(TARGETS strata-train RUNTIME DESTINATION bin)

@@ -1,5 +1,5 @@
 // strata-train — trains the embedded model (VAE, then text encoder + UNet) on procedural scenes.
-// A thin main: options → strata::diffusion::train() (core/diffusion/src/training), a progress bar.
+// A thin main: options → strata::training::train() (core/training), a progress bar.
 //   strata-train -o models/strata-shapes              # the full run (see docs/PERFORMANCE.md)
 //   strata-train -o /tmp/run --vae-steps 20 --ldm-steps 20 --size 64   # a quick look
 // Without --tokenizer, <out>/tokenizer.model is used, and written first by strata-spm-train (a
@@ -15,12 +15,12 @@
 #include <filesystem>
 #include <iostream>
 
-#include "strata/diffusion/training.h"
 #include "strata/doc/error.h"
+#include "strata/training/training.h"
 
 namespace fs = std::filesystem;
-using strata::diffusion::TrainOptions;
-using strata::diffusion::TrainProgress;
+using strata::training::TrainOptions;
+using strata::training::TrainProgress;
 
 namespace {
 
@@ -118,9 +118,9 @@ int main(int argc, char** argv) {
   app.add_option("--stop-at", o.stop_at_step, "stop (with a checkpoint) after this many steps of both stages");
   CLI11_PARSE(app, argc, argv);
   o.device = device == "cuda" ? strata::diffusion::Device::CUDA : strata::diffusion::Device::CPU;
-  o.precision = precision == "bf16" ? strata::diffusion::TrainPrecision::BF16
-                : precision == "fp32" ? strata::diffusion::TrainPrecision::FP32
-                                      : strata::diffusion::TrainPrecision::Auto;
+  o.precision = precision == "bf16" ? strata::training::TrainPrecision::BF16
+                : precision == "fp32" ? strata::training::TrainPrecision::FP32
+                                      : strata::training::TrainPrecision::Auto;
 
   try {
     o.unet_channel_mult = parse_ints(unet_mult);
@@ -137,7 +137,7 @@ int main(int argc, char** argv) {
     const bool terminal = isatty(STDERR_FILENO) != 0;
     double smoothed = 0.0;
     std::string stage;
-    strata::diffusion::TrainHooks hooks;
+    strata::training::TrainHooks hooks;
     hooks.on_progress = [&](const TrainProgress& p) {
       if (p.stage != stage && terminal && !stage.empty()) std::fputc('\n', stderr);
       stage = p.stage;
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
     };
     hooks.on_message = [&](const std::string& m) { std::fprintf(stderr, "%s%s\n", terminal && !stage.empty() ? "\n" : "", m.c_str()); };
     hooks.should_stop = [] { return g_stop.load(); };
-    const auto result = strata::diffusion::train(o, hooks);
+    const auto result = strata::training::train(o, hooks);
     std::fprintf(stderr, "\n");
     if (!result.finished) {
       std::cout << "stopped; run the same command again to resume\n";

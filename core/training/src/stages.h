@@ -1,4 +1,4 @@
-// training/stages.h (private) — the two training stages that train() runs in order.
+// stages.h (private) — the two training stages that train() runs in order.
 #pragma once
 
 #include <cstdint>
@@ -7,12 +7,12 @@
 #include "networks/clip_text_model.h"
 #include "networks/vae.h"
 #include "strata/diffusion/tokenizer.h"
-#include "strata/diffusion/training.h"
+#include "strata/training/training.h"
 #include "strata/scenes/scene.h"
-#include "training/state.h"
+#include "state.h"
 #include "unet/unet.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 struct StageContext {
   const TrainOptions& options;
@@ -27,10 +27,10 @@ struct StageContext {
 
 // Trains the VAE (or restores it from checkpoints/vae.safetensors) and measures the latent scale
 // factor. Returns false when stopped before the end; result.scale_factor is set when it returns true.
-bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae);
+bool run_vae_stage(StageContext& ctx, diffusion::AutoencoderKL& vae);
 
 // Trains text encoder + UNet on the frozen VAE's latents and exports the model.
-bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer);
+bool run_ldm_stage(StageContext& ctx, diffusion::AutoencoderKL& vae, float scale_factor, const diffusion::Tokenizer& tokenizer);
 
 // Per-latent-pixel loss weights of TrainOptions::shape_loss_weight for latents of side × side:
 // 1 + weight · (shape coverage dilated by one pixel), normalised to a mean of 1 per image.
@@ -40,4 +40,4 @@ torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::i
 // Images of a batch as a tensor in [-1, 1]. → [B, 3, S, S] float32 on the CPU
 torch::Tensor images_tensor(const struct SceneBatch& batch);
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

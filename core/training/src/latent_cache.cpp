@@ -1,12 +1,12 @@
-// training/latent_cache.cpp — see latent_cache.h.
-#include "training/latent_cache.h"
+// latent_cache.cpp — see latent_cache.h.
+#include "latent_cache.h"
 
-#include "training/init.h"
-#include "training/scene_batches.h"
-#include "training/stages.h"
-#include "training/state.h"
+#include "init.h"
+#include "scene_batches.h"
+#include "stages.h"
+#include "state.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace {
 
@@ -29,7 +29,7 @@ torch::Tensor render_range(const std::vector<scenes::Scene>& all, int first, int
 
 }  // namespace
 
-LatentCache open_latent_cache(const TrainOptions& o, AutoencoderKL& vae, float scale_factor, std::uint64_t stream,
+LatentCache open_latent_cache(const TrainOptions& o, diffusion::AutoencoderKL& vae, float scale_factor, std::uint64_t stream,
                               int count, const std::filesystem::path& file,
                               const std::function<void(int, int)>& progress) {
   LatentCache cache;
@@ -49,7 +49,7 @@ LatentCache open_latent_cache(const TrainOptions& o, AutoencoderKL& vae, float s
     const int n = std::min(kEncodeBatch, count - first);
     auto x = render_range(cache.scenes, first, n, o.image_size).to(device_of(o));
     AutocastScope autocast(o);
-    auto post = AutoencoderKLImpl::split_moments(vae->encode_moments(x));
+    auto post = diffusion::AutoencoderKLImpl::split_moments(vae->encode_moments(x));
     means.push_back(post.mean.to(torch::kFloat16).cpu());
     stds.push_back(post.std.to(torch::kFloat16).cpu());
     if (progress) progress(first + n, count);
@@ -79,4 +79,4 @@ LatentBatch latent_batch(const LatentCache& cache, std::uint64_t stream, std::in
   return out;
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,14 +1,12 @@
-// training/train.cpp — train(): options check, tokenizer, the two stages in order.
+// train.cpp — train(): options check, tokenizer, the two stages in order.
 #include <torch/torch.h>
 
 #include "cpu_threads.h"
 #include "strata/diffusion/sentencepiece_tokenizer.h"
 #include "strata/doc/error.h"
-#include "training/stages.h"
+#include "stages.h"
 
-namespace strata::diffusion {
-
-namespace training {
+namespace strata::training {
 
 bool StageContext::must_stop(std::int64_t stage_step) const {
   if (options.stop_at_step >= 0 && global_offset + stage_step >= options.stop_at_step) return true;
@@ -42,12 +40,10 @@ void check_options(const TrainOptions& o) {
   if (o.shape_loss_weight < 0.f) bad("--shape-loss-weight: expected 0 or more");
   if (o.ldm_lr_final > o.ldm_lr) bad("--ldm-lr-final: expected at most --ldm-lr (it is where the decay ends)");
   if (o.vae_steps < 0 || o.ldm_steps < 0 || o.vae_batch < 1 || o.ldm_batch < 1) bad("steps and batch sizes must be positive");
-  if (o.device == Device::CUDA && !torch::cuda::is_available()) bad("--device cuda: no CUDA device available to this libtorch");
+  if (o.device == diffusion::Device::CUDA && !torch::cuda::is_available()) bad("--device cuda: no CUDA device available to this libtorch");
 }
 
 }  // namespace
-
-}  // namespace training
 
 bool uses_bf16(const TrainOptions& options) {
   switch (options.precision) {
@@ -55,13 +51,12 @@ bool uses_bf16(const TrainOptions& options) {
     case TrainPrecision::FP32: return false;
     case TrainPrecision::Auto: break;
   }
-  return bf16_sums_in_fp32(options.device);
+  return diffusion::bf16_sums_in_fp32(options.device);
 }
 
 TrainResult train(const TrainOptions& options, const TrainHooks& hooks) {
-  using namespace training;
   check_options(options);
-  configure_cpu_threads(options.threads);
+  diffusion::configure_cpu_threads(options.threads);
   if (hooks.on_message) {
     const bool bf16 = uses_bf16(options);
     std::string why;
@@ -70,12 +65,12 @@ TrainResult train(const TrainOptions& options, const TrainHooks& hooks) {
     }
     hooks.on_message(std::string("precision: ") + (bf16 ? "bf16 autocast" : "fp32") + why);
   }
-  const auto tokenizer = SentencePieceTokenizer::from_path(options.tokenizer);
+  const auto tokenizer = diffusion::SentencePieceTokenizer::from_path(options.tokenizer);
   TrainResult result;
   try {
     StageContext ctx{options, hooks, result, 0};
     const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device_of(options));
-    AutoencoderKL vae(vae_config(options), opts);
+    diffusion::AutoencoderKL vae(vae_config(options), opts);
     if (options.vae_from.empty()) ctx.message("VAE: " + std::to_string(options.vae_steps) + " steps of " + std::to_string(options.vae_batch) +
                 " crops " + std::to_string(options.vae_crop) + "x" + std::to_string(options.vae_crop));
     if (!run_vae_stage(ctx, vae)) return result;
@@ -90,4 +85,4 @@ TrainResult train(const TrainOptions& options, const TrainHooks& hooks) {
   return result;
 }
 
-}  // namespace strata::diffusion
+}  // namespace strata::training

@@ -1,5 +1,5 @@
-// training/scene_batches.cpp — see scene_batches.h.
-#include "training/scene_batches.h"
+// scene_batches.cpp — see scene_batches.h.
+#include "scene_batches.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,9 +8,9 @@
 #include "strata/scenes/caption.h"
 #include "strata/scenes/held_out.h"
 #include "strata/scenes/render.h"
-#include "training/init.h"
+#include "init.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 scenes::SceneOptions training_scene_options() {
   scenes::SceneOptions options;
@@ -124,4 +124,4 @@ SceneBatch SceneBatchQueue::next() {
   return b;
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

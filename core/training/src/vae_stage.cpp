@@ -1,4 +1,4 @@
-// training/vae_stage.cpp — stage 1: the KL autoencoder on random crops of rendered scenes, then the
+// vae_stage.cpp — stage 1: the KL autoencoder on random crops of rendered scenes, then the
 // latent scale factor.
 // Ref: CompVis ldm/models/autoencoder.py (AutoencoderKL.training_step) and
 //      ldm/modules/losses/contperceptual.py (rec + kl_weight · KL, no perceptual/GAN terms here);
@@ -12,12 +12,12 @@
 #include "strata/scenes/evaluate.h"
 #include "strata/scenes/held_out.h"
 #include "strata/scenes/render.h"
-#include "training/init.h"
-#include "training/optim.h"
-#include "training/scene_batches.h"
-#include "training/stages.h"
+#include "init.h"
+#include "optim.h"
+#include "scene_batches.h"
+#include "stages.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace {
 
@@ -36,14 +36,14 @@ torch::Tensor random_crops(const torch::Tensor& x, int c, at::Generator& gen) {
 }
 
 // 1 / std of the posterior means of a fixed scene set.
-float measure_scale_factor(const TrainOptions& o, AutoencoderKL& vae) {
+float measure_scale_factor(const TrainOptions& o, diffusion::AutoencoderKL& vae) {
   torch::NoGradGuard no_grad;
   AutocastScope autocast(o);
   std::vector<torch::Tensor> means;
   for (int i = 0; i < o.scale_batches; ++i) {
     auto batch = render_batch(kScaleStream, i, o.vae_batch, o.image_size, 0.f);
     auto x = images_tensor(batch).to(device_of(o));
-    means.push_back(AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean.to(torch::kFloat32).cpu());
+    means.push_back(diffusion::AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean.to(torch::kFloat32).cpu());
   }
   const double std = torch::cat(means).std().item<double>();
   return static_cast<float>(1.0 / std);
@@ -51,28 +51,28 @@ float measure_scale_factor(const TrainOptions& o, AutoencoderKL& vae) {
 
 // Share of held-out scenes whose reconstruction (decode of the posterior mean) the evaluator reads
 // right against the scene's canonical caption: what the LDM can reach at best through this VAE.
-double reconstruction_adherence(const TrainOptions& o, AutoencoderKL& vae) {
+double reconstruction_adherence(const TrainOptions& o, diffusion::AutoencoderKL& vae) {
   torch::NoGradGuard no_grad;
   const scenes::SceneOptions held_out = scenes::held_out_scene_options();
   int right = 0;
   for (int i = 0; i < kCheckScenes; ++i) {
     const scenes::Scene scene = scenes::sample_scene(mix_seed(o.seed, kCheckStream + 0x100ull * static_cast<std::uint64_t>(i)), held_out);
     const doc::Image8 image = scenes::render(scene, o.image_size, o.image_size);
-    const auto x = image_to_tensor(image).to(device_of(o));  // [1, 3, S, S]
+    const auto x = diffusion::image_to_tensor(image).to(device_of(o));  // [1, 3, S, S]
     torch::Tensor rec;
     {
       AutocastScope autocast(o);
-      rec = vae->decode(AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean).to(torch::kFloat32);
+      rec = vae->decode(diffusion::AutoencoderKLImpl::split_moments(vae->encode_moments(x)).mean).to(torch::kFloat32);
     }
-    right += scenes::evaluate(tensor_to_image(rec.cpu()), scenes::canonical_caption(scene)).all_ok;
+    right += scenes::evaluate(diffusion::tensor_to_image(rec.cpu()), scenes::canonical_caption(scene)).all_ok;
   }
   return static_cast<double>(right) / kCheckScenes;
 }
 
 // TrainOptions::vae_from: every VAE parameter and the scale factor of that model file.
-void vae_from_model(StageContext& ctx, AutoencoderKL& vae) {
+void vae_from_model(StageContext& ctx, diffusion::AutoencoderKL& vae) {
   const auto& path = ctx.options.vae_from;
-  LoadedModel from = load_model(path);
+  diffusion::LoadedModel from = diffusion::load_model(path);
   const std::string what = path.filename().string();
   const std::size_t total = vae->parameters().size();
   const std::size_t copied = copy_matching_parameters(*vae, *from.vae, what);
@@ -95,7 +95,7 @@ torch::Tensor images_tensor(const SceneBatch& batch) {
   return rgb.permute({0, 3, 1, 2}).to(torch::kFloat32).div(127.5).sub(1.0).contiguous();  // [B, 3, S, S]
 }
 
-bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
+bool run_vae_stage(StageContext& ctx, diffusion::AutoencoderKL& vae) {
   const TrainOptions& o = ctx.options;
   if (!o.vae_from.empty()) {
     vae_from_model(ctx, vae);
@@ -126,7 +126,7 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
     vae->quant_conv->bias.slice(0, vae->config().latent_channels).fill_(-8.0);
   }
   auto save = [&](bool done, float scale) {
-    NamedTensors t;
+    diffusion::NamedTensors t;
     append_parameters(t, *vae, "vae.");
     opt.save(t, "opt.");
     std::map<std::string, std::string> meta{{"step", std::to_string(step)}, {"done", done ? "1" : "0"}};
@@ -150,7 +150,7 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
     torch::Tensor rec, post_mean, post_logvar;
     {
       AutocastScope autocast(o);
-      auto post = AutoencoderKLImpl::split_moments(vae->encode_moments(x));  // each [B, 4, c/8, c/8]
+      auto post = diffusion::AutoencoderKLImpl::split_moments(vae->encode_moments(x));  // each [B, 4, c/8, c/8]
       auto noise = torch::randn(post.mean.sizes(), gen, torch::kFloat32).to(device);
       rec = vae->decode(post.mean + post.std * noise).to(torch::kFloat32);  // [B, 3, c, c]
       post_mean = post.mean;
@@ -194,4 +194,4 @@ bool run_vae_stage(StageContext& ctx, AutoencoderKL& vae) {
   return true;
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,4 +1,4 @@
-// training/state.h (private) — what the two stages share: configs from TrainOptions, checkpoint
+// state.h (private) — what the two stages share: configs from TrainOptions, checkpoint
 // files, the exported model, the progress clock.
 //
 // Checkpoints are .safetensors files (fp32) with the stage's state in __metadata__:
@@ -20,14 +20,14 @@
 #include "networks/vae.h"
 #include "safetensors_writer.h"
 #include "strata/diffusion/model_config.h"
-#include "strata/diffusion/training.h"
+#include "strata/training/training.h"
 #include "unet/unet.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
-VAEConfig vae_config(const TrainOptions& o);
-UNetConfig unet_config(const TrainOptions& o);
-TextEncoderConfig text_config(const TrainOptions& o, int vocab_size, int bos, int eos, int pad);
+diffusion::VAEConfig vae_config(const TrainOptions& o);
+diffusion::UNetConfig unet_config(const TrainOptions& o);
+diffusion::TextEncoderConfig text_config(const TrainOptions& o, int vocab_size, int bos, int eos, int pad);
 
 struct Checkpoint {
   std::map<std::string, torch::Tensor> tensors;   // fp32 / int64, owned
@@ -38,11 +38,11 @@ struct Checkpoint {
 
 // nullopt when the file does not exist.
 std::optional<Checkpoint> read_checkpoint(const std::filesystem::path& path);
-void write_checkpoint(const std::filesystem::path& path, const NamedTensors& tensors,
+void write_checkpoint(const std::filesystem::path& path, const diffusion::NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata);
 
 // Module parameters as prefix + name (the live tensors, not copies).
-void append_parameters(NamedTensors& out, torch::nn::Module& module, const std::string& prefix);
+void append_parameters(diffusion::NamedTensors& out, torch::nn::Module& module, const std::string& prefix);
 // Copies prefix + name from the checkpoint into every parameter.
 void load_parameters(torch::nn::Module& module, const Checkpoint& ckpt, const std::string& prefix);
 // Copies every parameter of `from` into the parameter of `to` with the same name; parameters of
@@ -55,7 +55,7 @@ std::string float_string(float v);
 
 // Writes <out_dir>/<model_name>.safetensors (fp16) and config.json, copies the tokenizer next to
 // it. The UNet and text modules hold the weights to export (the caller swaps EMA weights in).
-std::filesystem::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet, CLIPTextModel& text,
+std::filesystem::path export_model(const TrainOptions& o, diffusion::AutoencoderKL& vae, diffusion::UNetModel& unet, diffusion::CLIPTextModel& text,
                                    float scale_factor, std::int64_t ldm_steps_done);
 
 // Torch device of the options.
@@ -84,4 +84,4 @@ struct StageClock {
   double seconds_per_step() const;
 };
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

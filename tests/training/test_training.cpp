@@ -1,4 +1,4 @@
-// Training part: a tiny run (32×32 scenes, a few steps per stage) through train() — losses
+// strata_training: a tiny run (32×32 scenes, a few steps per stage) through train() — losses
 // decrease, the same seed gives the same bytes, stopping and resuming gives the bytes of an
 // uninterrupted run, and the exported single file loads through load_model and the Pipeline.
 #include <catch2/catch.hpp>
@@ -16,16 +16,19 @@
 
 #include "models/loader.h"
 #include "strata/diffusion/pipeline.h"
-#include "strata/diffusion/training.h"
+#include "strata/training/training.h"
 #include "pipeline/image_tensor.h"
 #include "strata/scenes/render.h"
-#include "training/init.h"
-#include "training/latent_cache.h"
-#include "training/scene_batches.h"
-#include "training/state.h"
-#include "training/text_pretrain.h"
+// core/training/src (private):
+#include "init.h"
+#include "latent_cache.h"
+#include "scene_batches.h"
+#include "state.h"
+#include "text_pretrain.h"
 
 using namespace strata::diffusion;
+using namespace strata::training;
+namespace training = strata::training;
 namespace fs = std::filesystem;
 
 namespace {

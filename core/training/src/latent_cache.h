@@ -1,4 +1,4 @@
-// training/latent_cache.h (private) — a fixed set of scenes encoded once by the frozen VAE.
+// latent_cache.h (private) — a fixed set of scenes encoded once by the frozen VAE.
 //
 // Encoding a 128² scene costs about as much as the UNet's forward and backward pass on its latent,
 // so the LDM stage trains on a cache: `count` scenes of the stage's stream (scene i =
@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "networks/vae.h"
-#include "strata/diffusion/training.h"
+#include "strata/training/training.h"
 #include "strata/scenes/scene.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 struct LatentCache {
   std::vector<scenes::Scene> scenes;   // [N]
@@ -38,10 +38,10 @@ struct LatentBatch {
 
 // Loads `file` when it matches (count, scale_factor), else renders and encodes the scenes (progress
 // called with (done, count)) and writes `file`.
-LatentCache open_latent_cache(const TrainOptions& o, AutoencoderKL& vae, float scale_factor, std::uint64_t stream,
+LatentCache open_latent_cache(const TrainOptions& o, diffusion::AutoencoderKL& vae, float scale_factor, std::uint64_t stream,
                               int count, const std::filesystem::path& file,
                               const std::function<void(int, int)>& progress);
 
 LatentBatch latent_batch(const LatentCache& cache, std::uint64_t stream, std::int64_t step, int batch, float empty_share);
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

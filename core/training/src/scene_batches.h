@@ -1,4 +1,4 @@
-// training/scene_batches.h (private) — rendered scene batches, produced ahead on a background thread.
+// scene_batches.h (private) — rendered scene batches, produced ahead on a background thread.
 //
 // Batch `step` of a stream holds `batch` scenes: item i is sample_scene(mix(stream, step, i)) with
 // the held-out (kind, colour) pairs excluded, rendered at size × size, with caption(scene, …) —
@@ -24,7 +24,7 @@
 
 #include "strata/scenes/scene.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 // (kind, colour) pairs never shown in training: the evaluation's held-out combinations.
 using scenes::held_out_description;  // "blue star, orange square, …"
@@ -86,4 +86,4 @@ class SceneBatchQueue {
   std::thread thread_;
 };
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,14 +1,14 @@
-// training/text_pretrain.cpp — see text_pretrain.h.
-#include "training/text_pretrain.h"
+// text_pretrain.cpp — see text_pretrain.h.
+#include "text_pretrain.h"
 
 #include "strata/diffusion/prompt.h"
 #include "strata/scenes/caption.h"
 #include "strata/scenes/held_out.h"
-#include "training/init.h"
-#include "training/optim.h"
-#include "training/scene_batches.h"
+#include "init.h"
+#include "optim.h"
+#include "scene_batches.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace {
 
@@ -49,17 +49,17 @@ struct Heads : torch::nn::Module {
 
 }  // namespace
 
-torch::Tensor caption_ids(const Tokenizer& tokenizer, const std::vector<std::string>& captions) {
+torch::Tensor caption_ids(const diffusion::Tokenizer& tokenizer, const std::vector<std::string>& captions) {
   std::vector<std::int64_t> ids;
-  ids.reserve(captions.size() * kChunkLength);
+  ids.reserve(captions.size() * diffusion::kChunkLength);
   for (const auto& c : captions) {
-    const auto chunks = tokenize_prompt(tokenizer, c);
+    const auto chunks = diffusion::tokenize_prompt(tokenizer, c);
     ids.insert(ids.end(), chunks.ids[0].begin(), chunks.ids[0].end());
   }
-  return torch::tensor(ids, torch::kInt64).view({static_cast<int64_t>(captions.size()), kChunkLength});
+  return torch::tensor(ids, torch::kInt64).view({static_cast<int64_t>(captions.size()), diffusion::kChunkLength});
 }
 
-double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Tokenizer& tokenizer, std::uint64_t stream) {
+double pretrain_text_encoder(StageContext& ctx, diffusion::CLIPTextModel& text, const diffusion::Tokenizer& tokenizer, std::uint64_t stream) {
   const TrainOptions& o = ctx.options;
   const auto device = device_of(o);
   auto gen = make_generator(mix_seed(stream, 0x7E47ull));
@@ -125,4 +125,4 @@ double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Token
   return all_right.to(torch::kFloat32).mean().item<double>();
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

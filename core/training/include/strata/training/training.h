@@ -1,4 +1,4 @@
-// strata/diffusion/training.h — training the embedded model on procedural scenes (torch-free header).
+// strata/training/training.h — training the embedded model on procedural scenes (torch-free header).
 //
 // train() runs two stages and writes everything under options.out_dir:
 //   1. VAE: SD's AutoencoderKL with a small config (8× down-sampling, 4 latent channels) on random
@@ -31,7 +31,7 @@
 
 #include "strata/diffusion/pipeline.h"
 
-namespace strata::diffusion {
+namespace strata::training {
 
 // Auto: bf16 autocast where the device's bf16 products sum in fp32 (bf16_sums_in_fp32), else fp32.
 enum class TrainPrecision { Auto, BF16, FP32 };
@@ -41,7 +41,7 @@ struct TrainOptions {
   std::filesystem::path tokenizer;          // SentencePiece tokenizer.model (copied next to the model)
   std::string model_name = "strata-shapes"; // <out_dir>/<model_name>.safetensors
   std::uint64_t seed = 1;
-  Device device = Device::CPU;
+  diffusion::Device device = diffusion::Device::CPU;
   TrainPrecision precision = TrainPrecision::Auto;  // BF16: autocast matmuls/convs (CPU and CUDA)
   int threads = 0;                          // intra-op threads, 0 = all cores
   int image_size = 128;                     // scenes are rendered at this size (the native size)
@@ -79,7 +79,7 @@ struct TrainOptions {
   // VAE encoder then costs nothing per step; about half of an uncached step at 128²). 0 = render
   // and encode fresh scenes at every step.
   int latent_cache_scenes = 50000;
-  // Text encoder warm-up before the joint stage (training/text_pretrain.h): steps of
+  // Text encoder warm-up before the joint stage (core/training/src/text_pretrain.h): steps of
   // text_pretrain_batch captions at text_pretrain_lr. 0 = none.
   int text_pretrain_steps = 600;
   int text_pretrain_batch = 128;
@@ -165,4 +165,4 @@ TrainResult train(const TrainOptions& options, const TrainHooks& hooks = {});
 // Whether a run with these options autocasts to bf16 (resolves TrainPrecision::Auto).
 bool uses_bf16(const TrainOptions& options);
 
-}  // namespace strata::diffusion
+}  // namespace strata::training

@@ -1,13 +1,13 @@
-// training/init.cpp — see init.h.
+// init.cpp — see init.h.
 // Ref: torch.nn.Linear / Conv2d reset_parameters (kaiming_uniform a=√5 ≡ U(±1/√fan_in));
 //      CompVis ldm openaimodel.py zero_module; HF CLIPTextModel _init_weights (N(0, 0.02)).
-#include "training/init.h"
+#include "init.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace {
 
@@ -63,4 +63,4 @@ std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b) {
   return z ^ (z >> 31);
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,4 +1,4 @@
-// training/init.h (private) — initial weights for networks built from nn:: layers (which allocate
+// init.h (private) — initial weights for networks built from nn:: layers (which allocate
 // with torch::empty and never initialise), and switching their parameters to trainable.
 //
 // Rules, by parameter shape and name: 1-D "weight" (GroupNorm / LayerNorm scale) = 1; "bias" = 0;
@@ -13,7 +13,7 @@
 #include <functional>
 #include <string>
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 void init_parameters(torch::nn::Module& module, at::Generator& gen,
                      const std::function<bool(const std::string&)>& zero = {});
@@ -30,4 +30,4 @@ at::Generator make_generator(std::uint64_t seed);
 // splitmix64 of (a, b): seeds for (run seed, step, item) that never collide in practice.
 std::uint64_t mix_seed(std::uint64_t a, std::uint64_t b);
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,5 +1,5 @@
-// training/state.cpp — see state.h.
-#include "training/state.h"
+// state.cpp — see state.h.
+#include "state.h"
 
 #include <ATen/autocast_mode.h>
 #include <torch/version.h>
@@ -17,14 +17,14 @@
 #include "strata/scenes/scene.h"
 #include "strata/diffusion/tensor_index.h"
 #include "torch_tensors.h"
-#include "training/scene_batches.h"
+#include "scene_batches.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace fs = std::filesystem;
 
-VAEConfig vae_config(const TrainOptions& o) {
-  VAEConfig v;
+diffusion::VAEConfig vae_config(const TrainOptions& o) {
+  diffusion::VAEConfig v;
   v.base_channels = o.vae_base_channels;
   v.channel_mult = o.vae_channel_mult;
   v.num_res_blocks = o.vae_res_blocks;
@@ -33,8 +33,8 @@ VAEConfig vae_config(const TrainOptions& o) {
   return v;
 }
 
-UNetConfig unet_config(const TrainOptions& o) {
-  UNetConfig u;
+diffusion::UNetConfig unet_config(const TrainOptions& o) {
+  diffusion::UNetConfig u;
   u.in_channels = 4;
   u.out_channels = 4;
   u.model_channels = o.unet_channels;
@@ -50,8 +50,8 @@ UNetConfig unet_config(const TrainOptions& o) {
   return u;
 }
 
-TextEncoderConfig text_config(const TrainOptions& o, int vocab_size, int bos, int eos, int pad) {
-  TextEncoderConfig t;
+diffusion::TextEncoderConfig text_config(const TrainOptions& o, int vocab_size, int bos, int eos, int pad) {
+  diffusion::TextEncoderConfig t;
   t.vocab_size = vocab_size;
   t.max_positions = 77;
   t.width = o.text_width;
@@ -73,18 +73,18 @@ std::int64_t Checkpoint::step() const {
 std::optional<Checkpoint> read_checkpoint(const fs::path& path) {
   if (!fs::exists(path)) return std::nullopt;
   Checkpoint c;
-  c.metadata = TensorIndex::open(path).metadata();
-  c.tensors = load_all(path);
+  c.metadata = diffusion::TensorIndex::open(path).metadata();
+  c.tensors = diffusion::load_all(path);
   return c;
 }
 
-void write_checkpoint(const fs::path& path, const NamedTensors& tensors,
+void write_checkpoint(const fs::path& path, const diffusion::NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata) {
   fs::create_directories(path.parent_path());
-  save_safetensors(path, tensors, metadata);
+  diffusion::save_safetensors(path, tensors, metadata);
 }
 
-void append_parameters(NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
+void append_parameters(diffusion::NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
   for (auto& item : module.named_parameters(true)) out.emplace_back(prefix + item.key(), item.value().detach());
 }
 
@@ -93,8 +93,8 @@ namespace {
 // Copies `src` into the parameter `name`; a different shape is an error naming both (`what` = the source).
 void copy_parameter(torch::Tensor& param, const torch::Tensor& src, const std::string& name, const std::string& what) {
   if (src.sizes() != param.sizes()) {
-    throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": " + name + " has shape " + models::shape_string(src.sizes().vec()) +
-                                                        ", the model being trained needs " + models::shape_string(param.sizes().vec()));
+    throw doc::Error(doc::ErrorCode::ShapeMismatch, what + ": " + name + " has shape " + diffusion::models::shape_string(src.sizes().vec()) +
+                                                        ", the model being trained needs " + diffusion::models::shape_string(param.sizes().vec()));
   }
   param.copy_(src.to(param.device(), param.scalar_type()));
 }
@@ -132,7 +132,7 @@ std::string float_string(float v) {
 
 namespace {
 
-void append_fp16(NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
+void append_fp16(diffusion::NamedTensors& out, torch::nn::Module& module, const std::string& prefix) {
   for (auto& item : module.named_parameters(true)) {
     out.emplace_back(prefix + item.key(), item.value().detach().to(torch::kCPU, torch::kFloat16).contiguous());
   }
@@ -146,12 +146,12 @@ std::string int_list(const std::vector<int>& v) {
 
 }  // namespace
 
-fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet, CLIPTextModel& text,
+fs::path export_model(const TrainOptions& o, diffusion::AutoencoderKL& vae, diffusion::UNetModel& unet, diffusion::CLIPTextModel& text,
                       float scale_factor, std::int64_t ldm_steps_done) {
-  NamedTensors tensors;
-  append_fp16(tensors, *unet, kUNetPrefix);
-  append_fp16(tensors, *vae, kVAEPrefix);
-  append_fp16(tensors, *text, kTextEncoderPrefix);
+  diffusion::NamedTensors tensors;
+  append_fp16(tensors, *unet, diffusion::kUNetPrefix);
+  append_fp16(tensors, *vae, diffusion::kVAEPrefix);
+  append_fp16(tensors, *text, diffusion::kTextEncoderPrefix);
   std::map<std::string, std::string> meta{
       {"strata.native_size", std::to_string(o.image_size)},
       {"strata.unet.num_heads", std::to_string(o.unet_heads)},
@@ -169,7 +169,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
   };
   fs::create_directories(o.out_dir);
   const fs::path file = o.out_dir / (o.model_name + ".safetensors");
-  save_safetensors(file, tensors, meta);
+  diffusion::save_safetensors(file, tensors, meta);
 
   nlohmann::json config = {
       {"summary", {{"name", o.model_name}, {"prediction_type", "epsilon"}, {"native_size", o.image_size},
@@ -204,7 +204,7 @@ fs::path export_model(const TrainOptions& o, AutoencoderKL& vae, UNetModel& unet
 }
 
 torch::Device device_of(const TrainOptions& o) {
-  return o.device == Device::CUDA ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
+  return o.device == diffusion::Device::CUDA ? torch::Device(torch::kCUDA) : torch::Device(torch::kCPU);
 }
 
 namespace {
@@ -231,7 +231,7 @@ void set_autocast(bool cuda, bool enabled) {
 
 AutocastScope::AutocastScope(const TrainOptions& o) {
   if (!uses_bf16(o)) return;
-  cuda_ = o.device == Device::CUDA;
+  cuda_ = o.device == diffusion::Device::CUDA;
   cpu_ = !cuda_;
   set_autocast(cuda_, true);
 }
@@ -255,4 +255,4 @@ double StageClock::seconds_per_step() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() / static_cast<double>(steps);
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,4 +1,4 @@
-// training/optim.h (private) — AdamW and an exponential moving average over a fixed parameter list,
+// optim.h (private) — AdamW and an exponential moving average over a fixed parameter list,
 // with their state as named tensors (for checkpoints).
 //
 // Both use torch's _foreach kernels (a few calls per step for hundreds of tensors). AdamW is
@@ -16,7 +16,7 @@
 
 #include "safetensors_writer.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 class AdamW {
  public:
@@ -27,7 +27,7 @@ class AdamW {
   void zero_grad();
   std::int64_t steps() const { return steps_; }
 
-  void save(NamedTensors& out, const std::string& prefix) const;  // prefix + "m.<i>", "v.<i>"
+  void save(diffusion::NamedTensors& out, const std::string& prefix) const;  // prefix + "m.<i>", "v.<i>"
   // Throws doc::Error(CorruptFile) naming the missing key.
   void load(const std::map<std::string, torch::Tensor>& in, const std::string& prefix, std::int64_t steps);
 
@@ -42,7 +42,7 @@ class Ema {
   Ema(const std::vector<torch::Tensor>& params, double decay);
   void update(const std::vector<torch::Tensor>& params, std::int64_t updates_done);
   const std::vector<torch::Tensor>& shadow() const { return shadow_; }
-  void save(NamedTensors& out, const std::string& prefix) const;  // prefix + "<i>"
+  void save(diffusion::NamedTensors& out, const std::string& prefix) const;  // prefix + "<i>"
   void load(const std::map<std::string, torch::Tensor>& in, const std::string& prefix);
 
  private:
@@ -53,4 +53,4 @@ class Ema {
 // in.at(key) with a doc::Error(CorruptFile) naming the key when absent.
 const torch::Tensor& need(const std::map<std::string, torch::Tensor>& in, const std::string& key);
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

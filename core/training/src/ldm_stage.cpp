@@ -1,4 +1,4 @@
-// training/ldm_stage.cpp — stage 2: a CLIP-style text encoder and the UNet, trained jointly on the
+// ldm_stage.cpp — stage 2: a CLIP-style text encoder and the UNet, trained jointly on the
 // frozen VAE's latents (× scale factor): epsilon prediction on SD's scaled-linear schedule, a share
 // of empty captions for classifier-free guidance, EMA weights for the export.
 // Ref: CompVis ldm/models/diffusion/ddpm.py (LatentDiffusion.p_losses with parameterization "eps",
@@ -11,14 +11,14 @@
 #include "strata/diffusion/prompt.h"
 #include "strata/doc/error.h"
 #include "strata/scenes/render.h"
-#include "training/init.h"
-#include "training/latent_cache.h"
-#include "training/text_pretrain.h"
-#include "training/optim.h"
-#include "training/scene_batches.h"
-#include "training/stages.h"
+#include "init.h"
+#include "latent_cache.h"
+#include "text_pretrain.h"
+#include "optim.h"
+#include "scene_batches.h"
+#include "stages.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 namespace {
 
@@ -53,9 +53,9 @@ torch::Tensor training_noise(const TrainOptions& o, c10::IntArrayRef shape, at::
 }
 
 // TrainOptions::ldm_init_from: the matching text encoder and UNet parameters of that model file.
-void init_from_model(StageContext& ctx, UNetModel& unet, CLIPTextModel& text, float scale_factor) {
+void init_from_model(StageContext& ctx, diffusion::UNetModel& unet, diffusion::CLIPTextModel& text, float scale_factor) {
   const auto& path = ctx.options.ldm_init_from;
-  LoadedModel from = load_model(path);
+  diffusion::LoadedModel from = diffusion::load_model(path);
   const std::string what = path.filename().string();
   const std::size_t unet_total = unet->parameters().size();
   const std::size_t unet_copied = copy_matching_parameters(*unet, *from.unet, what);
@@ -86,12 +86,12 @@ torch::Tensor shape_loss_weights(const std::vector<scenes::Scene>& shown, std::i
   return 1.0 + weight * torch::max_pool2d(mask, 3, 1, 1);  // one latent pixel around each shape too
 }
 
-bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, const Tokenizer& tokenizer) {
+bool run_ldm_stage(StageContext& ctx, diffusion::AutoencoderKL& vae, float scale_factor, const diffusion::Tokenizer& tokenizer) {
   const TrainOptions& o = ctx.options;
   const auto device = device_of(o);
   const auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(device);
-  UNetModel unet(unet_config(o), opts);
-  CLIPTextModel text(text_config(o, tokenizer.vocab_size(), tokenizer.bos_id(), tokenizer.eos_id(), tokenizer.pad_id()), opts);
+  diffusion::UNetModel unet(unet_config(o), opts);
+  diffusion::CLIPTextModel text(text_config(o, tokenizer.vocab_size(), tokenizer.bos_id(), tokenizer.eos_id(), tokenizer.pad_id()), opts);
   for (auto& p : vae->parameters()) p.set_requires_grad(false);
   vae->eval();
 
@@ -124,7 +124,7 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
   ckpt.reset();
 
   auto save = [&] {
-    NamedTensors t;
+    diffusion::NamedTensors t;
     append_parameters(t, *unet, "unet.");
     append_parameters(t, *text, "text.");
     opt.save(t, "opt.");
@@ -138,7 +138,7 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
     ctx.message("LDM: exported " + ctx.result.model_file.string() + " (EMA weights, step " + std::to_string(step) + ")");
   };
 
-  const auto& acp = diffusers_tables().alphas_cumprod;  // ᾱ_t, t = 0…999
+  const auto& acp = diffusion::diffusers_tables().alphas_cumprod;  // ᾱ_t, t = 0…999
   auto sqrt_acp = torch::tensor(std::vector<float>(acp.begin(), acp.end())).sqrt();
   auto sqrt_1m_acp = (1.0 - torch::tensor(std::vector<float>(acp.begin(), acp.end()))).sqrt();
   // Per-timestep ε-loss weights: clamp(SNR, floor, γ) / SNR with SNR = ᾱ / (1 − ᾱ) (the implied
@@ -187,13 +187,13 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
       auto x = images_tensor(batch).to(device);                                 // [B, 3, S, S]
       torch::NoGradGuard no_grad;
       AutocastScope autocast(o);
-      auto post = AutoencoderKLImpl::split_moments(vae->encode_moments(x));
+      auto post = diffusion::AutoencoderKLImpl::split_moments(vae->encode_moments(x));
       auto n = torch::randn(post.mean.sizes(), gen, torch::kFloat32).to(device);
       z0 = ((post.mean + post.std * n) * scale_factor).to(torch::kFloat32);
       captions = std::move(batch.captions);
       shown = std::move(batch.scenes);
     }
-    auto t = torch::randint(0, kTrainTimesteps, {b}, gen, torch::kInt64);      // [B]
+    auto t = torch::randint(0, diffusion::kTrainTimesteps, {b}, gen, torch::kInt64);      // [B]
     auto eps = training_noise(o, z0.sizes(), gen).to(device);                   // [B, 4, h, w]
     auto a = sqrt_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
     auto s = sqrt_1m_acp.index_select(0, t).view({b, 1, 1, 1}).to(device);
@@ -231,4 +231,4 @@ bool run_ldm_stage(StageContext& ctx, AutoencoderKL& vae, float scale_factor, co
   return true;
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

@@ -1,4 +1,4 @@
-// training/text_pretrain.h (private) — teaching the text encoder to read captions before the UNet
+// text_pretrain.h (private) — teaching the text encoder to read captions before the UNet
 // sees it.
 //
 // Trained jointly from scratch, the UNet's cross-attention starts out averaging all 77 context
@@ -17,15 +17,15 @@
 
 #include "networks/clip_text_model.h"
 #include "strata/diffusion/tokenizer.h"
-#include "training/stages.h"
+#include "stages.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 // Captions → [B, 77] ids exactly as the pipeline tokenizes a prompt (first chunk).
-torch::Tensor caption_ids(const Tokenizer& tokenizer, const std::vector<std::string>& captions);
+torch::Tensor caption_ids(const diffusion::Tokenizer& tokenizer, const std::vector<std::string>& captions);
 
 // Runs options.text_pretrain_steps steps (progress stage "text"); returns the share of held-out
 // canonical captions whose every attribute the heads read right.
-double pretrain_text_encoder(StageContext& ctx, CLIPTextModel& text, const Tokenizer& tokenizer, std::uint64_t stream);
+double pretrain_text_encoder(StageContext& ctx, diffusion::CLIPTextModel& text, const diffusion::Tokenizer& tokenizer, std::uint64_t stream);
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training

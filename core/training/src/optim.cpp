@@ -1,13 +1,13 @@
-// training/optim.cpp — see optim.h.
+// optim.cpp — see optim.h.
 // Ref: torch/optim/adamw.py (_multi_tensor_adamw), torch/nn/utils/clip_grad.py (clip_grad_norm_),
 //      CompVis ldm/modules/ema.py (LitEma).
-#include "training/optim.h"
+#include "optim.h"
 
 #include <cmath>
 
 #include "strata/doc/error.h"
 
-namespace strata::diffusion::training {
+namespace strata::training {
 
 const torch::Tensor& need(const std::map<std::string, torch::Tensor>& in, const std::string& key) {
   auto it = in.find(key);
@@ -52,7 +52,7 @@ void AdamW::zero_grad() {
   }
 }
 
-void AdamW::save(NamedTensors& out, const std::string& prefix) const {
+void AdamW::save(diffusion::NamedTensors& out, const std::string& prefix) const {
   for (std::size_t i = 0; i < params_.size(); ++i) {
     out.emplace_back(prefix + "m." + std::to_string(i), m_[i]);
     out.emplace_back(prefix + "v." + std::to_string(i), v_[i]);
@@ -84,7 +84,7 @@ void Ema::update(const std::vector<torch::Tensor>& params, std::int64_t updates_
   torch::_foreach_add_(shadow_, detached, 1.0 - d);
 }
 
-void Ema::save(NamedTensors& out, const std::string& prefix) const {
+void Ema::save(diffusion::NamedTensors& out, const std::string& prefix) const {
   for (std::size_t i = 0; i < shadow_.size(); ++i) out.emplace_back(prefix + std::to_string(i), shadow_[i]);
 }
 
@@ -93,4 +93,4 @@ void Ema::load(const std::map<std::string, torch::Tensor>& in, const std::string
   for (std::size_t i = 0; i < shadow_.size(); ++i) shadow_[i].copy_(need(in, prefix + std::to_string(i)));
 }
 
-}  // namespace strata::diffusion::training
+}  // namespace strata::training
