@@ -1,8 +1,10 @@
 #include "document_controller.h"
 
+#include <cmath>
+
+#include "strata/doc/commands.h"
 #include "strata/doc/diff.h"
 #include "strata/doc/error.h"
-#include "undo_command.h"
 
 namespace strata::ui {
 
@@ -21,6 +23,30 @@ std::vector<DocUndoCommand*> stepParts(const QUndoCommand* step) {
   return parts;
 }
 
+// The command that gives `property` of `l` the value `value`; null when it has that value already.
+std::unique_ptr<doc::Command> layerPropertyCommand(const doc::Layer& l, LayerProperty property, const QVariant& value) {
+  using P = doc::SetLayerProperty::Property;
+  auto scalar = [&l](P p, double now, double to) -> std::unique_ptr<doc::Command> {
+    if (std::abs(now - to) < 1e-6) return nullptr;
+    return std::make_unique<doc::SetLayerProperty>(l.id, p, to);
+  };
+  const auto fraction = [&value] { return static_cast<double>(static_cast<float>(value.toDouble())); };
+  switch (property) {
+    case LayerProperty::Name: {
+      std::string name = value.toString().trimmed().toStdString();
+      if (name == l.name) return nullptr;
+      return std::make_unique<doc::RenameLayer>(l.id, std::move(name));
+    }
+    case LayerProperty::Visible: return scalar(P::Visible, l.visible, value.toBool());
+    case LayerProperty::Locked: return scalar(P::Locked, l.locked, value.toBool());
+    case LayerProperty::Opacity: return scalar(P::Opacity, l.opacity, fraction());
+    case LayerProperty::Strength: return scalar(P::Strength, l.strength, fraction());
+    case LayerProperty::Feather: return scalar(P::Feather, l.feather, value.toInt());
+    case LayerProperty::Inverted: return scalar(P::Inverted, l.inverted, value.toBool());
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 DocumentController::DocumentController(QObject* parent) : QObject(parent) {
@@ -30,32 +56,44 @@ DocumentController::DocumentController(QObject* parent) : QObject(parent) {
 }
 
 DocumentController::~DocumentController() {
-  m_replaying = true;  // the stack's destructor must not touch the document
-  m_undo.clear();
+  m_undo.clear();  // while this object can still answer the stack's signals (commands are not undone)
 }
 
-bool DocumentController::push(std::unique_ptr<doc::Command> command, int mergeKey) {
-  if (!command) return false;
-  m_lastApplyOk = true;
-  m_undo.push(new DocUndoCommand(this, std::move(command), mergeKey));  // dropped when it failed
+bool DocumentController::push(std::unique_ptr<doc::Command> command, MergeKey mergeKey) {
+  if (!command || !apply(*command)) return false;
+  std::vector<std::unique_ptr<doc::Command>> commands;
+  commands.push_back(std::move(command));
+  m_undo.push(new DocUndoCommand(this, std::move(commands), mergeKey));
   trimHistory();
-  return m_lastApplyOk;
+  return true;
 }
 
-bool DocumentController::applyCommand(doc::Command& command) {
+bool DocumentController::setLayerProperty(doc::LayerId id, LayerProperty property, const QVariant& value,
+                                          MergeKey mergeKey) {
+  const doc::Layer* l = m_doc.find(id);
+  if (!l) return false;
+  if (property == LayerProperty::Name && value.toString().trimmed().isEmpty()) return false;
+  auto command = layerPropertyCommand(*l, property, value);
+  return !command || push(std::move(command), mergeKey);
+}
+
+MergeKey DocumentController::newMergeKey() {
+  if (++m_lastMergeKey == 0) ++m_lastMergeKey;  // 0 merges with nothing
+  return MergeKey(m_lastMergeKey);
+}
+
+bool DocumentController::apply(doc::Command& command) {
   try {
     command.apply(m_doc);
   } catch (const doc::Error& e) {
-    m_lastApplyOk = false;
     reportError(QString::fromStdString(e.what()));
     return false;
   }
-  m_lastApplyOk = true;
   announce();
   return true;
 }
 
-void DocumentController::revertCommand(doc::Command& command) {
+void DocumentController::revert(doc::Command& command) {
   command.revert(m_doc);
   announce();
 }
@@ -78,9 +116,7 @@ void DocumentController::announce() {
 }
 
 void DocumentController::reset(io::Project project, const QString& filePath) {
-  m_replaying = true;
   m_undo.clear();
-  m_replaying = false;
   m_doc = std::move(project.document);
   m_shown = m_doc;
   m_settings = std::move(project.settings);
@@ -205,10 +241,8 @@ void DocumentController::trimHistory() {
     kept.push_back(std::move(step));
   }
   const bool wasClean = m_undo.isClean();
-  m_replaying = true;
   m_undo.clear();
-  for (Step& s : kept) m_undo.push(new DocUndoCommand(this, std::move(s.commands), s.text));
-  m_replaying = false;
+  for (Step& s : kept) m_undo.push(new DocUndoCommand(this, std::move(s.commands), {}, s.text));  // nothing re-applied
   if (wasClean) {
     m_undo.setClean();
   } else {

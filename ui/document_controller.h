@@ -1,10 +1,12 @@
 // document_controller.h — the UI's owner of the open document: the doc::Document, its undo stack,
 // the project settings, the current layer and the one error channel (DESIGN §7).
 //
-// Every edit goes through push(): the doc::Command is wrapped in a DocUndoCommand on the
-// QUndoStack, applied, and the change is announced (areasChanged with the document areas whose
-// look changed, layersChanged when the layer list or a property changed, bboxChanged). Views never
-// edit the document themselves. The undo stack is bounded by bytes (doc::History's budget): when
+// Every edit goes through push(): the doc::Command is applied, the change is announced
+// (areasChanged with the document areas whose look changed, layersChanged when the layer list or a
+// property changed, bboxChanged), and it is recorded on the QUndoStack as a DocUndoCommand. A layer
+// property (name, visibility, lock, opacity, strength, feather, inversion) is changed through
+// setLayerProperty(), whoever asks: the layers panel, a row's strength bar, the layer model. Views
+// never edit the document themselves. The undo stack is bounded by bytes (doc::History's budget): when
 // it is exceeded the oldest steps are dropped. UI thread only.
 #pragma once
 
@@ -12,15 +14,28 @@
 #include <QRect>
 #include <QString>
 #include <QUndoStack>
+#include <QVariant>
 #include <QVector>
 #include <memory>
 
 #include "strata/doc/command.h"
 #include "strata/io/project.h"
+#include "undo_command.h"
 
 namespace strata::ui {
 
-class DocumentController : public QObject {
+// The layer properties the UI edits, and the value each takes in setLayerProperty().
+enum class LayerProperty {
+  Name,      // QString, trimmed, not empty
+  Visible,   // bool
+  Locked,    // bool
+  Opacity,   // double [0,1], raster layers
+  Strength,  // double [0,1], raster layers
+  Feather,   // int px [0, doc::max_feather], masks
+  Inverted,  // bool, masks
+};
+
+class DocumentController : public QObject, private CommandTarget {
   Q_OBJECT
  public:
   explicit DocumentController(QObject* parent = nullptr);
@@ -30,8 +45,16 @@ class DocumentController : public QObject {
   QUndoStack* undoStack() { return &m_undo; }
 
   // Applies `command` as one undo step. Returns false (and reports the error) when it failed; the
-  // document is then unchanged. Consecutive pushes with the same non-zero mergeKey become one step.
-  bool push(std::unique_ptr<doc::Command> command, int mergeKey = 0);
+  // document and the undo stack are then unchanged. Consecutive pushes with the same non-zero
+  // mergeKey become one step.
+  bool push(std::unique_ptr<doc::Command> command, MergeKey mergeKey = {});
+  // The one way to change a property of layer `id` (values: see LayerProperty). Setting the value
+  // it already has changes nothing and returns true. Returns false when it failed (no such layer,
+  // an empty name, or the document refused it: the wrong kind of layer, out of range; that error
+  // is reported). A drag passes the same newMergeKey() with each value: one undo step.
+  bool setLayerProperty(doc::LayerId id, LayerProperty property, const QVariant& value, MergeKey mergeKey = {});
+  // A key no earlier gesture used, for the edits of one gesture (slider press → release).
+  MergeKey newMergeKey();
   // Groups the pushes between them into one undo step named `text`.
   void beginGroup(const QString& text) { m_undo.beginMacro(text); }
   void endGroup() { m_undo.endMacro(); }
@@ -70,11 +93,6 @@ class DocumentController : public QObject {
   void setUndoByteBudget(std::size_t bytes);
   std::size_t undoByteSize() const;
 
-  // Used by DocUndoCommand.
-  bool applyCommand(doc::Command& command);
-  void revertCommand(doc::Command& command);
-  bool isReplaying() const { return m_replaying; }
-
  Q_SIGNALS:
   void documentReset();
   void layersChanged();
@@ -88,6 +106,9 @@ class DocumentController : public QObject {
   void infoReported(const QString& message);
 
  private:
+  // CommandTarget (DocUndoCommand's redo/undo).
+  bool apply(doc::Command& command) override;
+  void revert(doc::Command& command) override;
   void announce();
   void trimHistory();
 
@@ -99,8 +120,7 @@ class DocumentController : public QObject {
   std::vector<io::StagedImage> m_staging;
   QString m_filePath;
   bool m_settingsModified = false;
-  bool m_replaying = false;
-  bool m_lastApplyOk = true;
+  quint32 m_lastMergeKey = 0;
   quint64 m_revision = 0;
   doc::LayerId m_current;
   std::size_t m_byteBudget = doc::History::default_byte_budget;

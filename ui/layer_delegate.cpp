@@ -8,13 +8,11 @@
 
 #include "document_controller.h"
 #include "layer_model.h"
-#include "strata/doc/commands.h"
 
 namespace strata::ui {
 
 namespace {
 constexpr int kBarWidth = 84;
-constexpr int kStrengthProperty = 3;  // merge-key space of the delegate
 }  // namespace
 
 LayerDelegate::LayerDelegate(DocumentController* document, QObject* parent)
@@ -72,7 +70,7 @@ bool LayerDelegate::editorEvent(QEvent* event, QAbstractItemModel* model, const 
       !bar.adjusted(0, -4, 0, 4).contains(me->position().toPoint())) {
     return QStyledItemDelegate::editorEvent(event, model, option, index);
   }
-  ++m_session;
+  m_dragKey = m_document->newMergeKey();
   m_bar = bar;
   m_layer = index.data(LayerModel::LayerIdRole).toUInt();
   if (const auto* view = qobject_cast<const QAbstractItemView*>(option.widget)) {
@@ -100,11 +98,7 @@ bool LayerDelegate::eventFilter(QObject* watched, QEvent* event) {
 
 void LayerDelegate::setStrengthAt(double x) {
   const double v = std::round(std::clamp((x - m_bar.left()) / m_bar.width(), 0.0, 1.0) * 100) / 100;
-  const doc::LayerId id{m_layer};
-  const doc::Layer* l = m_document->document().find(id);
-  if (l && !l->is_mask() && std::abs(l->strength - v) > 1e-6) {
-    m_document->push(doc::set_strength(id, static_cast<float>(v)), ((m_session & 0xffffff) << 4) | kStrengthProperty);
-  }
+  m_document->setLayerProperty(doc::LayerId{m_layer}, LayerProperty::Strength, v, m_dragKey);
 }
 
 }  // namespace strata::ui

@@ -1,8 +1,11 @@
 // layer_delegate.h — draws each row of the layer list with, on raster layers, a denoising-strength
-// slider (a bar with its value, 0.00–1.00) that can be dragged in place; one drag is one undo step.
+// slider (a bar with its value, 0.00–1.00) that can be dragged in place; one drag is one undo step
+// (DocumentController::setLayerProperty with one merge key from press to release).
 #pragma once
 
 #include <QStyledItemDelegate>
+
+#include "undo_command.h"
 
 namespace strata::ui {
 
@@ -29,7 +32,7 @@ class LayerDelegate : public QStyledItemDelegate {
   void setStrengthAt(double x);
 
   DocumentController* m_document;
-  int m_session = 0;
+  MergeKey m_dragKey;  // of the drag under way
   QWidget* m_viewport = nullptr;  // while a drag lasts
   QRect m_bar;
   quint32 m_layer = 0;

@@ -66,17 +66,14 @@ bool LayerModel::setData(const QModelIndex& index, const QVariant& value, int ro
   const doc::LayerId id = layerAt(index.row());
   if (!id) return false;
   switch (role) {
-    case Qt::EditRole: {
-      const QString name = value.toString().trimmed();
-      if (name.isEmpty()) return false;
-      return m_document->push(std::make_unique<doc::RenameLayer>(id, name.toStdString()));
-    }
-    case Qt::CheckStateRole: return m_document->push(doc::set_visible(id, value.toInt() == Qt::Checked));
-    case OpacityRole: return m_document->push(doc::set_opacity(id, value.toFloat()));
-    case StrengthRole: return m_document->push(doc::set_strength(id, value.toFloat()));
-    case LockedRole: return m_document->push(doc::set_locked(id, value.toBool()));
-    case FeatherRole: return m_document->push(doc::set_feather(id, value.toInt()));
-    case InvertedRole: return m_document->push(doc::set_inverted(id, value.toBool()));
+    case Qt::EditRole: return m_document->setLayerProperty(id, LayerProperty::Name, value);
+    case Qt::CheckStateRole:
+      return m_document->setLayerProperty(id, LayerProperty::Visible, value.toInt() == Qt::Checked);
+    case OpacityRole: return m_document->setLayerProperty(id, LayerProperty::Opacity, value);
+    case StrengthRole: return m_document->setLayerProperty(id, LayerProperty::Strength, value);
+    case LockedRole: return m_document->setLayerProperty(id, LayerProperty::Locked, value);
+    case FeatherRole: return m_document->setLayerProperty(id, LayerProperty::Feather, value);
+    case InvertedRole: return m_document->setLayerProperty(id, LayerProperty::Inverted, value);
     default: return false;
   }
 }

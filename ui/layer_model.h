@@ -1,9 +1,10 @@
 // layer_model.h — the document's layers as a Qt item model, top layer first (row 0).
 //
 // Reading: DisplayRole/EditRole = name, CheckStateRole = visibility, DecorationRole = a kind
-// marker, plus the roles below. Writing (setData) and reordering (drag and drop inside the view,
-// or dropMimeData with the layer-id MIME type) push doc::Commands through the DocumentController,
-// so every change is undoable; the model itself never edits the document. It follows the
+// marker, plus the roles below. Writing (setData: DocumentController::setLayerProperty, one undo
+// step each) and reordering (drag and drop inside the view, or dropMimeData with the layer-id MIME
+// type: a pushed MoveLayer) go through the DocumentController, so every change is undoable; the
+// model itself never edits the document. It follows the
 // controller's layersChanged: a reset when the set or order of layers changed, dataChanged
 // otherwise. UI thread only.
 #pragma once

@@ -25,8 +25,6 @@ namespace strata::ui {
 
 namespace {
 
-enum Property { kOpacity = 1, kStrength = 2 };
-
 QToolButton* button(const QString& text, const QString& tip, QWidget* parent) {
   auto* b = new QToolButton(parent);
   b->setText(text);
@@ -119,19 +117,21 @@ LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
   m_props->addWidget(new QLabel(tr("No layer selected")));
   layout->addWidget(m_props);
 
-  connect(m_opacity, &QSlider::sliderPressed, this, [this] { ++m_dragSession; });
-  connect(m_strength, &QSlider::sliderPressed, this, [this] { ++m_dragSession; });
-  connect(m_opacity, &QSlider::valueChanged, this, [this](int v) { setOpacity(v / 100.0, m_opacity->isSliderDown()); });
-  connect(m_strength, &QSlider::valueChanged, this, [this](int v) { setStrength(v / 100.0, m_strength->isSliderDown()); });
-  connect(m_strengthSpin, &QDoubleSpinBox::valueChanged, this, [this](double v) { setStrength(v, false); });
-  auto lock = [this](bool on) {
-    if (m_document->currentLayer()) m_document->push(doc::set_locked(m_document->currentLayer(), on));
-  };
+  // A slider drag (press → release) is one gesture: one merge key, one undo step.
+  for (QSlider* s : {m_opacity, m_strength}) {
+    connect(s, &QSlider::sliderPressed, this, [this] { m_dragKey = m_document->newMergeKey(); });
+  }
+  connect(m_opacity, &QSlider::valueChanged, this,
+          [this](int v) { setCurrentLayerProperty(LayerProperty::Opacity, v / 100.0, m_opacity); });
+  connect(m_strength, &QSlider::valueChanged, this,
+          [this](int v) { setCurrentLayerProperty(LayerProperty::Strength, v / 100.0, m_strength); });
+  connect(m_strengthSpin, &QDoubleSpinBox::valueChanged, this,
+          [this](double v) { setCurrentLayerProperty(LayerProperty::Strength, v); });
+  auto lock = [this](bool on) { setCurrentLayerProperty(LayerProperty::Locked, on); };
   connect(m_locked, &QCheckBox::toggled, this, lock);
   connect(m_maskLocked, &QCheckBox::toggled, this, lock);
-  connect(m_feather, &QSpinBox::valueChanged, this, [this](int px) {
-    if (m_document->currentLayer()) m_document->push(doc::set_feather(m_document->currentLayer(), px));
-  });
+  connect(m_feather, &QSpinBox::valueChanged, this,
+          [this](int px) { setCurrentLayerProperty(LayerProperty::Feather, px); });
   connect(m_invert, &QPushButton::clicked, this, &LayersPanel::invertMask);
   connect(m_clear, &QPushButton::clicked, this, &LayersPanel::clearMask);
 
@@ -170,23 +170,10 @@ void LayersPanel::refresh() {
   m_invert->setChecked(l->inverted);
 }
 
-int LayersPanel::mergeKey(int property, bool dragging) {
-  if (!dragging) return 0;
-  return ((m_dragSession & 0xffffff) << 4) | property;
-}
-
-void LayersPanel::setStrength(double value, bool dragging) {
+void LayersPanel::setCurrentLayerProperty(LayerProperty property, const QVariant& value, const QSlider* slider) {
   const doc::LayerId id = m_document->currentLayer();
-  const doc::Layer* l = m_document->document().find(id);
-  if (!l || l->is_mask() || std::abs(l->strength - value) < 1e-6) return;
-  m_document->push(doc::set_strength(id, static_cast<float>(value)), mergeKey(kStrength, dragging));
-}
-
-void LayersPanel::setOpacity(double value, bool dragging) {
-  const doc::LayerId id = m_document->currentLayer();
-  const doc::Layer* l = m_document->document().find(id);
-  if (!l || l->is_mask() || std::abs(l->opacity - value) < 1e-6) return;
-  m_document->push(doc::set_opacity(id, static_cast<float>(value)), mergeKey(kOpacity, dragging));
+  if (!id) return;
+  m_document->setLayerProperty(id, property, value, slider && slider->isSliderDown() ? m_dragKey : MergeKey{});
 }
 
 void LayersPanel::addLayer(doc::Layer prototype) {
@@ -249,7 +236,7 @@ void LayersPanel::clearMask() {
 void LayersPanel::invertMask() {
   const doc::LayerId id = m_document->currentLayer();
   const doc::Layer* l = m_document->document().find(id);
-  if (l && l->is_mask()) m_document->push(doc::invert_mask(m_document->document(), id));
+  if (l && l->is_mask()) m_document->setLayerProperty(id, LayerProperty::Inverted, !l->inverted);
   refresh();
 }
 

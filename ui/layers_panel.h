@@ -2,12 +2,14 @@
 // checkbox visibility, double-click rename), buttons for add / add mask / duplicate / delete /
 // merge down / raise / lower, and the current layer's properties: opacity, lock and the denoising
 // strength slider (0–1, with the number) for raster layers; feather, invert and clear for masks.
-// Every change goes through the DocumentController as an undoable command; one slider drag is
-// one undo step. UI thread only.
+// Every change goes through the DocumentController as an undoable command (properties through
+// setLayerProperty); one slider drag (press → release, one merge key) is one undo step. UI thread
+// only.
 #pragma once
 
 #include <QWidget>
 
+#include "document_controller.h"
 #include "strata/doc/layer.h"
 
 class QListView;
@@ -21,7 +23,6 @@ class QStackedWidget;
 
 namespace strata::ui {
 
-class DocumentController;
 class LayerModel;
 
 class LayersPanel : public QWidget {
@@ -48,9 +49,8 @@ class LayersPanel : public QWidget {
  private:
   void refresh();          // the property widgets from the current layer
   void selectCurrent();    // the list selection from the controller's current layer
-  int mergeKey(int property, bool dragging);
-  void setStrength(double value, bool dragging);
-  void setOpacity(double value, bool dragging);
+  // Sets a property of the current layer; while `slider` is held down, as part of its drag.
+  void setCurrentLayerProperty(LayerProperty property, const QVariant& value, const QSlider* slider = nullptr);
   void addLayer(doc::Layer prototype);
 
   DocumentController* m_document;
@@ -66,7 +66,7 @@ class LayersPanel : public QWidget {
   QPushButton* m_invert;
   QPushButton* m_clear;
   QCheckBox* m_maskLocked;
-  int m_dragSession = 0;
+  MergeKey m_dragKey;  // of the slider drag under way
   int m_layerCounter = 0;
 };
 

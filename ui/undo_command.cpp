@@ -1,32 +1,28 @@
 #include "undo_command.h"
 
-#include "document_controller.h"
-
 namespace strata::ui {
 
-DocUndoCommand::DocUndoCommand(DocumentController* controller, std::unique_ptr<doc::Command> command, int mergeKey)
-    : m_controller(controller), m_mergeKey(mergeKey) {
-  m_commands.push_back(std::move(command));
+DocUndoCommand::DocUndoCommand(CommandTarget* target, std::vector<std::unique_ptr<doc::Command>> commands,
+                               MergeKey mergeKey, const QString& text)
+    : m_target(target), m_commands(std::move(commands)), m_mergeKey(mergeKey) {
+  setText(text.isEmpty() && !m_commands.empty() ? QString::fromStdString(m_commands.back()->text()) : text);
 }
 
-DocUndoCommand::DocUndoCommand(DocumentController* controller, std::vector<std::unique_ptr<doc::Command>> commands,
-                               const QString& text)
-    : QUndoCommand(text), m_controller(controller), m_commands(std::move(commands)), m_mergeKey(0) {}
-
 void DocUndoCommand::redo() {
-  if (m_controller->isReplaying()) return;  // rebuilt stack: the document already holds the state
+  if (m_applied) return;  // pushed after the controller applied it
   for (std::size_t i = 0; i < m_commands.size(); ++i) {
-    if (!m_controller->applyCommand(*m_commands[i])) {
-      for (std::size_t j = i; j-- > 0;) m_controller->revertCommand(*m_commands[j]);
-      setObsolete(true);
+    if (!m_target->apply(*m_commands[i])) {
+      for (std::size_t j = i; j-- > 0;) m_target->revert(*m_commands[j]);
+      setObsolete(true);  // the stack drops it; the error was reported
       return;
     }
   }
-  setText(QString::fromStdString(m_commands.back()->text()));
+  m_applied = true;
 }
 
 void DocUndoCommand::undo() {
-  for (std::size_t i = m_commands.size(); i-- > 0;) m_controller->revertCommand(*m_commands[i]);
+  for (std::size_t i = m_commands.size(); i-- > 0;) m_target->revert(*m_commands[i]);
+  m_applied = false;
 }
 
 bool DocUndoCommand::mergeWith(const QUndoCommand* other) {

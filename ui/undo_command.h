@@ -1,13 +1,16 @@
-// undo_command.h — a QUndoCommand wrapping doc::Commands (Pencil2D undoredocommand.h pattern).
+// undo_command.h — a QUndoCommand wrapping doc::Commands (Pencil2D undoredocommand.h pattern), and
+// the merge keys that make several edits one undo step.
 //
-// redo() applies the commands through the DocumentController, undo() reverts them in reverse
-// order. A command that fails on its first redo (a locked layer, a layer deleted meanwhile) makes
-// itself obsolete, so QUndoStack::push drops it; the error goes to the controller's error channel.
-// Consecutive commands with the same non-zero merge key (one slider drag) merge into one step.
-// Owned by the QUndoStack; UI thread only.
+// A DocUndoCommand is pushed *after* its commands were applied (the DocumentController applies
+// first, so a failure is a return value and nothing reaches the stack): its first redo() does
+// nothing; later redo()s apply the commands again through its CommandTarget, undo() reverts them in
+// reverse order. Consecutive commands with the same non-zero MergeKey (one slider drag) merge into
+// one step. This header knows nothing of the controller: it replays through the CommandTarget
+// interface, which the DocumentController implements. Owned by the QUndoStack; UI thread only.
 #pragma once
 
 #include <QUndoCommand>
+#include <QtGlobal>
 #include <memory>
 #include <vector>
 
@@ -15,28 +18,55 @@
 
 namespace strata::ui {
 
-class DocumentController;
+// Names one gesture whose edits become one undo step (a slider drag: press to release). Keys come
+// from DocumentController::newMergeKey(), so two gestures (two drags, the panel's slider and a
+// row's bar) never share one; the default key merges with nothing.
+class MergeKey {
+ public:
+  constexpr MergeKey() = default;
+  explicit constexpr MergeKey(quint32 value) : m_value(value) {}
+  constexpr quint32 value() const { return m_value; }
+  explicit constexpr operator bool() const { return m_value != 0; }
+  friend constexpr bool operator==(MergeKey, MergeKey) = default;
+
+ private:
+  quint32 m_value = 0;
+};
+
+// What a DocUndoCommand replays its commands on.
+class CommandTarget {
+ public:
+  // Applies `command` and announces the change; false (the error reported, the document
+  // unchanged) when it failed.
+  virtual bool apply(doc::Command& command) = 0;
+  virtual void revert(doc::Command& command) = 0;
+
+ protected:
+  ~CommandTarget() = default;
+};
 
 class DocUndoCommand : public QUndoCommand {
  public:
-  DocUndoCommand(DocumentController* controller, std::unique_ptr<doc::Command> command, int mergeKey = 0);
-  // A step that already happened (stack rebuilds): keeps the commands' grouping and text.
-  DocUndoCommand(DocumentController* controller, std::vector<std::unique_ptr<doc::Command>> commands, const QString& text);
+  // `commands` are already applied, in order (one edit, or a step kept when the stack is rebuilt);
+  // `text` defaults to the last command's.
+  DocUndoCommand(CommandTarget* target, std::vector<std::unique_ptr<doc::Command>> commands, MergeKey mergeKey = {},
+                 const QString& text = {});
 
   void redo() override;
   void undo() override;
-  int id() const override { return m_mergeKey != 0 ? 0x5354 : -1; }
+  int id() const override { return m_mergeKey ? 0x5354 : -1; }
   bool mergeWith(const QUndoCommand* other) override;
 
   std::size_t byteSize() const;
   // Moves the doc::Commands out (used when the controller rebuilds its stack to trim memory).
   std::vector<std::unique_ptr<doc::Command>> takeCommands() { return std::move(m_commands); }
-  int mergeKey() const { return m_mergeKey; }
+  MergeKey mergeKey() const { return m_mergeKey; }
 
  private:
-  DocumentController* m_controller;
+  CommandTarget* m_target;
   std::vector<std::unique_ptr<doc::Command>> m_commands;
-  int m_mergeKey;
+  MergeKey m_mergeKey;
+  bool m_applied = true;  // the commands' effect is in the document (the first redo has nothing to do)
 };
 
 }  // namespace strata::ui
