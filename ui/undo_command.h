@@ -19,13 +19,18 @@ class DocumentController;
 
 class DocUndoCommand : public QUndoCommand {
  public:
+  // QUndoCommand::id() of every mergeable DocUndoCommand: QUndoStack calls mergeWith() only on
+  // consecutive commands with the same id != -1, and mergeWith() then compares the merge keys.
+  // Any fixed value unused by other QUndoCommand types would do; 0x5354 is "ST" (Strata) in ASCII.
+  static constexpr int kMergeableId = 0x5354;
+
   DocUndoCommand(DocumentController* controller, std::unique_ptr<doc::Command> command, int mergeKey = 0);
   // A step that already happened (stack rebuilds): keeps the commands' grouping and text.
   DocUndoCommand(DocumentController* controller, std::vector<std::unique_ptr<doc::Command>> commands, const QString& text);
 
   void redo() override;
   void undo() override;
-  int id() const override { return m_mergeKey != 0 ? 0x5354 : -1; }
+  int id() const override { return m_mergeKey != 0 ? kMergeableId : -1; }
   bool mergeWith(const QUndoCommand* other) override;
 
   std::size_t byteSize() const;
