@@ -47,6 +47,11 @@ class CommandTarget {
 
 class DocUndoCommand : public QUndoCommand {
  public:
+  // QUndoCommand::id() of every mergeable DocUndoCommand: QUndoStack calls mergeWith() only on
+  // consecutive commands with the same id != -1, and mergeWith() then compares the merge keys.
+  // Any fixed value unused by other QUndoCommand types would do; 0x5354 is "ST" (Strata) in ASCII.
+  static constexpr int kMergeableId = 0x5354;
+
   // `commands` are already applied, in order (one edit, or a step kept when the stack is rebuilt);
   // `text` defaults to the last command's.
   DocUndoCommand(CommandTarget* target, std::vector<std::unique_ptr<doc::Command>> commands, MergeKey mergeKey = {},
@@ -54,7 +59,7 @@ class DocUndoCommand : public QUndoCommand {
 
   void redo() override;
   void undo() override;
-  int id() const override { return m_mergeKey ? 0x5354 : -1; }
+  int id() const override { return m_mergeKey ? kMergeableId : -1; }
   bool mergeWith(const QUndoCommand* other) override;
 
   std::size_t byteSize() const;

@@ -30,4 +30,6 @@ message(STATUS "exit 2 as expected: ${err}")
   add_test(NAME cli_inspect_not_a_model COMMAND ${CMAKE_COMMAND} -DEXE=$<TARGET_FILE:strata-cli>
     -DMODEL=${STRATA_REFERENCE_DIR}/tiny-sd15/cases/unet.safetensors "-DEXPECT=^error: unet\\.safetensors: not a Stable Diffusion checkpoint"
     -P "${CMAKE_CURRENT_BINARY_DIR}/expect_exit_2.cmake")
+  set_tests_properties(cli_inspect_tiny cli_inspect_tiny_json cli_inspect_broken_file cli_inspect_not_a_model
+    PROPERTIES LABELS fast)
 endif()

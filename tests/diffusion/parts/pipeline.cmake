@@ -1,5 +1,5 @@
 # End-to-end parity with the diffusers pipelines on tiny-sd15, and the Pipeline API contract.
-strata_diffusion_test(test_diffusion_pipeline SOURCES test_pipeline.cpp test_strength.cpp LIBS strata_diffusion_pipeline)
+strata_diffusion_test(test_diffusion_pipeline LABEL slow SOURCES test_pipeline.cpp test_strength.cpp LIBS strata_diffusion_pipeline)
 
 if(TARGET strata-cli)
   add_executable(image_tool image_tool.cpp)
@@ -7,7 +7,7 @@ if(TARGET strata-cli)
   add_test(NAME cli_generate
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli_generate.sh $<TARGET_FILE:strata-cli> ${STRATA_REFERENCE_DIR}
             ${CMAKE_CURRENT_BINARY_DIR}/cli_generate $<TARGET_FILE:image_tool>)
-  set_tests_properties(cli_generate PROPERTIES TIMEOUT 600)
+  set_tests_properties(cli_generate PROPERTIES TIMEOUT 600 LABELS slow)
 endif()
 
 if(TARGET strata-cli)
@@ -16,13 +16,13 @@ if(TARGET strata-cli)
   add_test(NAME cli_eval_shapes
     COMMAND strata-cli eval-shapes -m ${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors --tokenizer ${STRATA_REFERENCE_DIR}/clip
             --count 3 --steps 3 --size 64 -o ${CMAKE_CURRENT_BINARY_DIR}/eval_shapes)
-  set_tests_properties(cli_eval_shapes PROPERTIES
+  set_tests_properties(cli_eval_shapes PROPERTIES LABELS fast
     PASS_REGULAR_EXPRESSION "held out +blue star.*[0-3]/3 images have every stated attribute right.*shapes +[0-9.]+ % fully right")
   foreach(task inpaint outpaint)
     add_test(NAME cli_eval_shapes_${task}
       COMMAND strata-cli eval-shapes -m ${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors --tokenizer ${STRATA_REFERENCE_DIR}/clip
               --task ${task} --count 2 --steps 3 --size 64)
-    set_tests_properties(cli_eval_shapes_${task} PROPERTIES
+    set_tests_properties(cli_eval_shapes_${task} PROPERTIES LABELS fast
       PASS_REGULAR_EXPRESSION "task ${task}.*[0-2]/2 images have every stated attribute right.*background +[0-9.]+ %")
   endforeach()
 endif()

@@ -19,18 +19,19 @@
 #include <utility>
 #include <vector>
 
-#include "prompt/unicode.h"
 #include "strata/diffusion/prompt.h"
 #include "strata/doc/error.h"
+#include "strata/doc/utf8.h"
+#include "tokenizer/unicode.h"  // Python re's \s, \w, \d on str (shared with the tokenizer)
 
 namespace strata::diffusion {
 namespace {
 
 using doc::Error;
 using doc::ErrorCode;
-using prompt_detail::decimal_value;
-using prompt_detail::is_space;
-using prompt_detail::is_word;
+using unicode::decimal_value;
+using unicode::is_space;
+using unicode::is_word;
 
 constexpr double kRoundMultiplier = 1.1;
 constexpr double kSquareMultiplier = 1 / 1.1;  // A1111 multiplies by this constant; never divides
@@ -75,7 +76,7 @@ double to_weight(std::u32string_view number, std::size_t position) {
   const auto [ptr, ec] = std::from_chars(first, last, value, std::chars_format::fixed);
   if (ec == std::errc::invalid_argument || ptr != last) {
     throw Error(ErrorCode::InvalidArgument,
-                "prompt: the attention weight \"" + prompt_detail::encode_utf8(number) +
+                "prompt: the attention weight \"" + doc::encode_utf8(number) +
                     "\" at character " + std::to_string(position + 1) +
                     " is not a number; write a weight as (text:1.2)");
   }
@@ -232,12 +233,12 @@ std::vector<PromptFragment> parse_prompt_attention(std::string_view prompt) {
     throw Error(ErrorCode::TooLarge, "prompt: " + std::to_string(prompt.size()) +
                                          " bytes; the limit is " + std::to_string(kMaxPromptBytes));
   }
-  const std::u32string text = prompt_detail::decode_utf8_lossy(prompt);
+  const std::u32string text = doc::decode_utf8(prompt);
   std::vector<Entry> entries = AttentionParser(text).run();
   std::vector<PromptFragment> out;
   out.reserve(entries.size());
   for (const Entry& e : entries) {
-    out.push_back(PromptFragment{prompt_detail::encode_utf8(e.text), static_cast<float>(e.weight), e.is_break});
+    out.push_back(PromptFragment{doc::encode_utf8(e.text), static_cast<float>(e.weight), e.is_break});
   }
   return out;
 }

@@ -3,10 +3,10 @@
 add_library(strata_diffusion_prompt STATIC
   src/prompt/attention.cpp
   src/prompt/chunks.cpp
-  src/prompt/unicode.cpp
 )
 target_include_directories(strata_diffusion_prompt
   PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
   PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
-target_link_libraries(strata_diffusion_prompt PUBLIC strata_doc)
+# Python re's character classes (\s, \w, \d) come from the tokenizer part's tokenizer/unicode.h.
+target_link_libraries(strata_diffusion_prompt PUBLIC strata_doc PRIVATE strata_diffusion_tokenizer)
 strata_set_warnings(strata_diffusion_prompt)

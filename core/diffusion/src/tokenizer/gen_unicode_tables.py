@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates unicode_tables.inc and html_entities.inc for the CLIP tokenizer's text normaliser.
+"""Generates unicode_tables.inc, ftfy_tables.inc and html_entities.inc: the Unicode data of the CLIP
+tokenizer's text normaliser and of the prompt parser's character classes (tokenizer/unicode.h).
 
 Run from this folder with CPython 3.11 (its unicodedata is Unicode 14.0.0):
     python3 gen_unicode_tables.py
@@ -164,6 +165,15 @@ def main():
     out.append("// \\p{L} and \\p{N} (general categories L* and N*).\n")
     out.append(emit_ranges("kLetterRanges", ranges(lambda c: category(c).startswith("L"))))
     out.append(emit_ranges("kNumberRanges", ranges(lambda c: category(c).startswith("N"))))
+    # re's \d on str is category Nd; every Nd block is a contiguous run 0-9 (a Unicode stability
+    # guarantee, checked here), so the zeros suffice.
+    zeros = [c for c in range(MAX_CP) if category(c) == "Nd" and unicodedata.decimal(chr(c)) == 0]
+    for c in range(MAX_CP):
+        if category(c) == "Nd":
+            assert unicodedata.decimal(chr(c - unicodedata.decimal(chr(c)))) == 0, hex(c)
+    out.append("// Python re's \\d (general category Nd): the code points of value 0 of each run 0-9.\n")
+    items = ["0x%X," % c for c in zeros]
+    out.append("inline constexpr char32_t kDigitZeros[] = {\n%s\n};\n" % emit_rows(items, 12))
     # Final-sigma context as CPython's str.lower() implements it, probed from str.lower() itself:
     # "A" c "Σ" ends in ς iff c is case-ignorable or cased; "1" c "Σ" iff c is cased, not ignorable.
     cased = ranges(lambda c: sigma_probe("1", c))

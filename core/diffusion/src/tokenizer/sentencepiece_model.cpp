@@ -12,6 +12,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "strata/doc/utf8.h"
+
 namespace strata::diffusion::spm {
 namespace {
 
@@ -89,24 +91,11 @@ float as_float(std::uint32_t bits) {
   return f;
 }
 
-// SentencePiece's string_util::IsValidDecodeUTF8: length of one valid character, or 0.
+// SentencePiece's string_util::IsValidDecodeUTF8: length of one well-formed character at the
+// start of s (not empty), or 0. (SentencePiece then replaces one byte, not a maximal subpart.)
 std::size_t valid_char_len(std::string_view s) {
-  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const auto trail = [&](std::size_t i) { return (b(i) & 0xC0) == 0x80; };
-  const auto valid = [](std::uint32_t c) { return c < 0xD800 || (c >= 0xE000 && c <= 0x10FFFF); };
-  if (b(0) < 0x80) return 1;
-  if (s.size() >= 2 && (b(0) & 0xE0) == 0xC0 && trail(1)) {
-    const std::uint32_t c = ((b(0) & 0x1Fu) << 6) | (b(1) & 0x3Fu);
-    if (c >= 0x80) return 2;
-  } else if (s.size() >= 3 && (b(0) & 0xF0) == 0xE0 && trail(1) && trail(2)) {
-    const std::uint32_t c = ((b(0) & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu);
-    if (c >= 0x800 && valid(c)) return 3;
-  } else if (s.size() >= 4 && (b(0) & 0xF8) == 0xF0 && trail(1) && trail(2) && trail(3)) {
-    const std::uint32_t c =
-        ((b(0) & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu);
-    if (c >= 0x10000 && valid(c)) return 4;
-  }
-  return 0;
+  const doc::Utf8Char c = doc::decode_utf8_char(s, 0);
+  return c.valid ? c.length : 0;
 }
 
 // "<0xAB>" → 0xAB; -1 for anything else.

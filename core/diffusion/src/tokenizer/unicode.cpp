@@ -1,4 +1,4 @@
-// UTF-8, character classes, Python's str.lower() and NFC over generated tables.
+// Character classes, Python's str.lower() and NFC over generated tables; strict UTF-8 checking.
 // Ref: Unicode Standard ch. 3 (Table 3-7 well-formed UTF-8, §3.11 normalization, §3.12 Hangul),
 // CPython Objects/unicodeobject.c (final-sigma context of str.lower()).
 #include "tokenizer/unicode.h"
@@ -114,69 +114,17 @@ bool final_sigma(std::u32string_view text, std::size_t i) {
 
 }  // namespace
 
-std::u32string decode_utf8(std::string_view bytes) {
-  std::u32string out;
-  out.reserve(bytes.size());
-  std::size_t i = 0;
-  const std::size_t n = bytes.size();
-  while (i < n) {
-    const auto b0 = static_cast<unsigned char>(bytes[i]);
-    if (b0 < 0x80) {
-      out.push_back(b0);
-      ++i;
-      continue;
-    }
-    int need = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    char32_t cp = 0;
-    if (b0 >= 0xC2 && b0 <= 0xDF) {
-      need = 1;
-      cp = b0 & 0x1F;
-    } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-      need = 2;
-      cp = b0 & 0x0F;
-      if (b0 == 0xE0) lo = 0xA0;
-      if (b0 == 0xED) hi = 0x9F;
-    } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-      need = 3;
-      cp = b0 & 0x07;
-      if (b0 == 0xF0) lo = 0x90;
-      if (b0 == 0xF4) hi = 0x8F;
-    } else {
-      out.push_back(kReplacement);
-      ++i;
-      continue;
-    }
-    std::size_t j = i + 1;
-    bool ok = true;
-    for (int k = 0; k < need; ++k, ++j) {
-      if (j >= n) {
-        ok = false;
-        break;
-      }
-      const auto b = static_cast<unsigned char>(bytes[j]);
-      const unsigned char min = k == 0 ? lo : 0x80, max = k == 0 ? hi : 0xBF;
-      if (b < min || b > max) {
-        ok = false;
-        break;
-      }
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    out.push_back(ok ? cp : kReplacement);
-    i = j;  // on failure j points at the first byte that did not fit: it is decoded afresh
-  }
-  return out;
-}
-
 bool decode_utf8_strict(std::string_view bytes, std::u32string& out) {
-  out = decode_utf8(bytes);
-  // decode_utf8 only emits U+FFFD for errors or for a literal EF BF BD; tell them apart.
-  if (out.find(kReplacement) == std::u32string::npos) return true;
-  std::string round_trip = encode_utf8(out);
-  return round_trip == bytes;
+  out.clear();
+  out.reserve(bytes.size());
+  for (std::size_t i = 0; i < bytes.size();) {
+    const doc::Utf8Char c = doc::decode_utf8_char(bytes, i);
+    if (!c.valid) return false;
+    out.push_back(c.code_point);
+    i += c.length;
+  }
+  return true;
 }
-
-
 
 bool is_letter(char32_t cp) {
   return in_ranges(kLetterRanges, cp);
@@ -204,7 +152,20 @@ bool is_space(char32_t cp) {
 }
 
 bool is_word(char32_t cp) {
-  return cp == U'_' || is_letter(cp) || is_number(cp);
+  if (cp < 0x80) {
+    return (cp >= U'0' && cp <= U'9') || (cp >= U'A' && cp <= U'Z') || (cp >= U'a' && cp <= U'z') ||
+           cp == U'_';
+  }
+  return is_letter(cp) || is_number(cp);
+}
+
+int decimal_value(char32_t cp) {
+  if (cp >= U'0' && cp <= U'9') return static_cast<int>(cp - U'0');
+  // Last zero <= cp; cp is a digit when it lies within the 10 code points from that zero.
+  const auto* it = std::upper_bound(std::begin(kDigitZeros), std::end(kDigitZeros), cp);
+  if (it == std::begin(kDigitZeros)) return -1;
+  const char32_t zero = *(it - 1);
+  return cp - zero < 10 ? static_cast<int>(cp - zero) : -1;
 }
 
 std::u32string to_lower(std::u32string_view text) {

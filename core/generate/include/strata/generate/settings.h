@@ -24,6 +24,8 @@ namespace strata::generate {
 
 using diffusion::Convention;
 using diffusion::Device;
+using diffusion::kDevices;
+using diffusion::kPrecisions;
 using diffusion::Precision;
 using diffusion::SamplerKind;
 using diffusion::ScheduleKind;

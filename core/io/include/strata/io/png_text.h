@@ -42,7 +42,9 @@ std::vector<TextChunk> decode_image_text(std::span<const std::uint8_t> bytes, st
 
 // Helpers shared with the writers (exposed for tests).
 std::string latin1_to_utf8(std::string_view latin1);
-// Replaces every invalid UTF-8 sequence by U+FFFD.
+// Replaces every byte that is not part of a well-formed UTF-8 character by one U+FFFD ("\xE2\x82"
+// at the end gives two; doc::decode_utf8 would give one per maximal subpart, see
+// strata/doc/utf8.h); well-formed characters are copied unchanged.
 std::string sanitize_utf8(std::string_view text);
 
 }  // namespace strata::io
