@@ -1,4 +1,4 @@
-// strata-bench-canvas — the canvas figures of docs/PERFORMANCE.md (issue 5), offscreen Qt:
+// strata-bench-canvas — the canvas figures of docs/PERFORMANCE.md, offscreen Qt:
 //   * a replayed pan and zoom over 20 layers of 2048² in a 1280×800 view: frame time p50/p95
 //     (each frame a synchronous render of the whole view with QWidget::grab; the first frame, which
 //     fills the tile cache, reported apart);

@@ -1,4 +1,4 @@
-// strata-cli eval-shapes — prompt adherence of a model on procedural scenes (issue 6's measure),
+// strata-cli eval-shapes — prompt adherence of a model on procedural scenes,
 // read back by the OpenCV evaluator (strata/scenes/evaluate.h), COUNT images:
 //   --task txt2img   prompts drawn with at least one (shape, colour) pair held out of training,
 //                    each generated once; the share with every stated attribute right;

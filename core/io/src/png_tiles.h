@@ -1,5 +1,5 @@
 // png_tiles.h (private) — PNG straight from and into a document's tiles, with no whole-layer copy:
-// what makes saving and opening large projects fast and lean (docs/PERFORMANCE.md, issue 4).
+// what makes saving and opening large projects fast and lean (docs/PERFORMANCE.md).
 //
 // encode_png_from_tiles writes an 8-bit RGBA, non-interlaced PNG of `rect` of `tiles`, gathering
 // one row at a time from the tiles (transparent where none is stored), "up" filter on every row

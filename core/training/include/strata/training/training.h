@@ -107,9 +107,9 @@ struct TrainOptions {
   // loss spends most of its gradient on backgrounds, which the model already draws, and little on
   // the outlines that tell a star from a hexagon. Each latent pixel within one pixel of a shape
   // (render_shape_mask at latent size, dilated 3×3) weighs 1 + shape_loss_weight · coverage; the
-  // background keeps weight 1 (an earlier version normalised each image's weights to a mean of 1,
-  // which halved the background's weight and let spurious shapes go unpunished: wrong shape
-  // counts rose from 35 to 47 of 60 prompts). 0 = plain per-pixel mean.
+  // background keeps weight 1 (normalising each image's weights to a mean of 1 would halve the
+  // background's weight and leave spurious shapes unpunished; docs/ARCHITECTURE.md has the
+  // measurement). 0 = plain per-pixel mean.
   float shape_loss_weight = 0.f;
   // Start the LDM stage (when it has no checkpoint yet) from the text encoder and UNet of this
   // model file instead of random weights: every parameter whose name and shape match is copied,
