@@ -2,6 +2,9 @@
 #   bin/strata, bin/strata-cli
 #   share/strata/models/strata-shapes/   the embedded default model (found relative to the binary,
 #                                        strata/io/default_model.h); training checkpoints excluded
+#   share/strata/clip/                   CLIP's BPE vocabulary (OpenAI, MIT: LICENSE beside it), the
+#                                        tokenizer of every CLIP-family model that has none beside it
+#                                        (strata/diffusion/model_tokenizer.h)
 #   share/applications, share/metainfo, share/icons/hicolor/scalable/apps   desktop integration
 # `cmake --install build --prefix DIR` installs it anywhere; `cpack -G DEB` (in the build folder)
 # makes strata_<version>_<arch>.deb with its library dependencies computed by dpkg-shlibdeps.
@@ -13,6 +16,9 @@ if(EXISTS "${PROJECT_SOURCE_DIR}/models/strata-shapes")
           PATTERN "checkpoints" EXCLUDE
           PATTERN "*.tmp" EXCLUDE)
 endif()
+install(FILES "${PROJECT_SOURCE_DIR}/resources/clip/bpe_simple_vocab_16e6.txt.gz" "${PROJECT_SOURCE_DIR}/resources/clip/LICENSE"
+              "${PROJECT_SOURCE_DIR}/resources/clip/README.md"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/strata/clip")
 install(FILES "${PROJECT_SOURCE_DIR}/packaging/io.strata.Strata.desktop" DESTINATION "${CMAKE_INSTALL_DATADIR}/applications")
 install(FILES "${PROJECT_SOURCE_DIR}/packaging/io.strata.Strata.metainfo.xml" DESTINATION "${CMAKE_INSTALL_DATADIR}/metainfo")
 install(FILES "${PROJECT_SOURCE_DIR}/resources/icons/io.strata.Strata.svg"

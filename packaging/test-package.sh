@@ -2,7 +2,8 @@
 # The Debian package, end to end (ctest `package_deb`): builds the .deb from a build folder, checks
 # its metadata and contents, unpacks it into a temporary root (no root rights needed) and runs what
 # it installed — strata-cli generates with the embedded default model found next to the installed
-# binary (no -m), and the GUI launches under xvfb with that model loaded (--screenshot).
+# binary (no -m), and with the kit's tiny SD 1.5 model and the installed CLIP vocabulary (no
+# --tokenizer), and the GUI launches under xvfb with that model loaded (--screenshot).
 #   packaging/test-package.sh BUILD_DIR [KEEP_DIR]   (KEEP_DIR: keep the .deb and screenshots there)
 set -euo pipefail
 build="$(cd "${1:?usage: test-package.sh BUILD_DIR [KEEP_DIR]}" && pwd)"
@@ -21,7 +22,8 @@ contents="$(dpkg-deb -c "$deb")"
 for f in usr/bin/strata usr/bin/strata-cli usr/share/applications/io.strata.Strata.desktop \
          usr/share/metainfo/io.strata.Strata.metainfo.xml usr/share/icons/hicolor/scalable/apps/io.strata.Strata.svg \
          usr/share/strata/models/strata-shapes/strata-shapes.safetensors usr/share/strata/models/strata-shapes/config.json \
-         usr/share/strata/models/strata-shapes/tokenizer.model usr/share/strata/models/strata-shapes/README.md; do
+         usr/share/strata/models/strata-shapes/tokenizer.model usr/share/strata/models/strata-shapes/README.md \
+         usr/share/strata/clip/bpe_simple_vocab_16e6.txt.gz usr/share/strata/clip/LICENSE; do
   grep -qE " \./$f\$" <<<"$contents" || fail "missing $f"
 done
 grep -q checkpoints <<<"$contents" && fail "training checkpoints packaged"
@@ -39,6 +41,15 @@ env -u STRATA_DEFAULT_MODEL "$root/bin/strata-cli" generate -p "a red circle on 
 grep -q "embedded default model $root/share/strata/models" "$work/gen.log" || { cat "$work/gen.log"; fail "did not use the installed model"; }
 "$root/bin/strata-cli" info "$work/out.png" | grep -q "strata-shapes" || fail "output metadata lacks the model"
 echo "ok   installed strata-cli generated with the installed default model"
+ref="$(sed -n 's/^STRATA_REFERENCE_DIR:[A-Z]*=//p' "$build/CMakeCache.txt")"
+if [ -f "$ref/tiny-sd15/model.safetensors" ]; then  # a CLIP model with no tokenizer beside it
+  cp "$ref/tiny-sd15/model.safetensors" "$work/sd15.safetensors"
+  "$root/bin/strata-cli" generate -m "$work/sd15.safetensors" -p "a cat" -W 64 -H 64 --steps 2 -o "$work/clip.png" \
+    >"$work/clip.log" 2>&1 || { cat "$work/clip.log"; fail "installed strata-cli on a CLIP model without a tokenizer"; }
+  grep -q "tokenizer $root/share/strata/clip/bpe_simple_vocab_16e6.txt.gz (shipped CLIP vocabulary)" "$work/clip.log" \
+    || { cat "$work/clip.log"; fail "did not use the installed CLIP vocabulary"; }
+  echo "ok   installed strata-cli ran a CLIP model with the installed CLIP vocabulary"
+fi
 
 env -u STRATA_DEFAULT_MODEL QT_QPA_PLATFORM=xcb timeout 180 xvfb-run -a -s "-screen 0 1400x900x24" \
   "$root/bin/strata" --screenshot "$work/gui.png" >"$work/gui.log" 2>&1 || { cat "$work/gui.log"; fail "installed strata did not launch"; }

@@ -109,6 +109,8 @@ int run_generate(GenerateArgs& a) {
   const diffusion::GenerationRequest& req = request->diffusion;
 
   auto pipeline = diffusion::Pipeline::load(a.pipe);
+  std::cerr << "strata-cli: tokenizer " << pipeline->summary().tokenizer.string() << " ("
+            << pipeline->summary().tokenizer_origin << ")\n";
   ProgressBar bar(stderr_is_terminal());
   diffusion::GenerationHooks hooks;
   hooks.should_cancel = [] { return g_interrupted.load(); };
@@ -169,7 +171,10 @@ RunFn add_generate(CLI::App& root) {
   s->add_option("--taesd", a->pipe.taesd_decoder, "TAESD decoder weights for previews");
   s->add_option("--preview-every", a->preview_every, "Write a preview every N steps");
   s->add_option("--preview-path", a->preview_path, "Where previews are written");
-  s->add_option("--tokenizer", a->pipe.tokenizer, "Folder with vocab.json + merges.txt, or bpe_simple_vocab_16e6.txt.gz");
+  s->add_option("--tokenizer", a->pipe.tokenizer,
+                "Tokenizer for this run instead of the model's own (a folder with vocab.json + merges.txt or "
+                "tokenizer.model, a .model file, or bpe_simple_vocab_16e6.txt.gz); by default: beside the model, "
+                "else the CLIP vocabulary shipped with Strata");
   s->add_option("--threads", a->pipe.threads, "Intra-op threads (0 = all cores)")->default_val(0);
   add_choice(s, "--device", a->pipe.device, diffusion::kDevices, "Device");
   add_choice(s, "--precision", a->pipe.precision, diffusion::kPrecisions, "Compute precision");

@@ -9,6 +9,8 @@
 
 #include "commands.h"
 #include "strata/diffusion/model_info.h"
+#include "strata/diffusion/model_tokenizer.h"
+#include "strata/doc/error.h"
 
 namespace strata::cli {
 
@@ -80,6 +82,12 @@ nlohmann::json to_json(const ModelInfo& info) {
   j["notes"] = c.notes;
   j["problems"] = info.problems;
   j["tokenizer_dir"] = info.tokenizer_dir.string();
+  try {
+    const auto choice = diffusion::choose_tokenizer(info);
+    j["tokenizer"] = {{"path", choice.path.string()}, {"origin", choice.origin}};
+  } catch (const doc::Error& e) {
+    j["tokenizer"] = {{"error", e.what()}};
+  }
   return j;
 }
 
@@ -120,7 +128,12 @@ void print_text(const ModelInfo& info, std::ostream& out) {
   std::string dtypes;
   for (const auto& d : info.storage_dtypes) dtypes += (dtypes.empty() ? "" : ", ") + d;
   out << "storage dtypes: " << dtypes << "\n";
-  if (!info.tokenizer_dir.empty()) out << "tokenizer:     " << info.tokenizer_dir.string() << "\n";
+  try {
+    const auto choice = diffusion::choose_tokenizer(info);
+    out << "tokenizer:     " << choice.path.string() << " (" << choice.origin << ")\n";
+  } catch (const doc::Error& e) {
+    out << "tokenizer:     none: " << e.what() << "\n";
+  }
   if (!c.notes.empty()) {
     out << "notes:\n";
     for (const auto& n : c.notes) out << "  - " << n << "\n";

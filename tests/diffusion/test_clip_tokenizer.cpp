@@ -70,6 +70,18 @@ int check_reference_cases(const CLIPTokenizer& tok, bool check_tokens) {
   return mismatches;
 }
 
+std::string gunzip(const fs::path& p) {
+  gzFile f = gzopen(p.string().c_str(), "rb");
+  REQUIRE(f != nullptr);
+  std::string out;
+  char buf[1 << 16];
+  int n = 0;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  gzclose(f);
+  REQUIRE(n == 0);
+  return out;
+}
+
 // A small vocabulary written as Hugging Face files; merges given in rank order.
 CLIPTokenizer tiny_tokenizer(const std::string& name, const std::vector<std::string>& tokens,
                              const std::vector<std::string>& merges) {
@@ -113,6 +125,21 @@ TEST_CASE("CLIP ids match transformers for all reference prompts (openai .txt.gz
   CHECK(hf.token(49408).empty());
   CHECK(hf.token_id("cat</w>") == 2368);
   CHECK(hf.token_id("no such token") == -1);
+}
+
+TEST_CASE("the CLIP vocabulary shipped with Strata is OpenAI's, and tokenizes like transformers",
+          "[tokenizer][reference]") {
+  REQUIRE_REFERENCE();
+  const fs::path shipped = diffusion::find_shipped_clip_vocabulary();  // the source tree's, in a build
+  REQUIRE(!shipped.empty());
+  CHECK(shipped.filename() == "bpe_simple_vocab_16e6.txt.gz");
+  CHECK(shipped.parent_path().filename() == "clip");
+  const std::string text = gunzip(shipped);
+  CHECK(text.size() > 3000000);
+  CHECK(text == gunzip(clip_dir() / "bpe_simple_vocab_16e6.txt.gz"));  // byte for byte
+  const auto tok = CLIPTokenizer::from_path(shipped);
+  CHECK(tok.vocab_size() == 49408);
+  CHECK(check_reference_cases(tok, true) == 0);
 }
 
 TEST_CASE("CLIP decode reassembles bytes and words", "[tokenizer][reference]") {

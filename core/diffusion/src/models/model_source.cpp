@@ -72,6 +72,8 @@ ModelSource open_single_file(const fs::path& path) {
     src.tokenizer_dir = dir / "tokenizer";
   } else if (fs::is_regular_file(dir / "tokenizer.model", ec)) {
     src.tokenizer_dir = dir / "tokenizer.model";
+  } else if (auto hint = src.metadata.find("strata.tokenizer"); hint != src.metadata.end() && !hint->second.empty()) {
+    src.tokenizer_dir = dir / hint->second;  // __metadata__ names one relative to the file's folder
   }
   return src;
 }

@@ -35,7 +35,9 @@ struct ModelSource {
   TensorIndex index;                              // single-file keys
   std::map<std::string, std::string> metadata;    // __metadata__ of the (first) weight file
   ModelHints hints;                               // from configs and __metadata__
-  std::filesystem::path tokenizer_dir;            // tokenizer/ in or next to the model, or a tokenizer.model
+  // tokenizer/ in or next to the model, or a tokenizer.model next to the file, else the path the
+  // file's __metadata__ "strata.tokenizer" names (relative to its folder); empty if none.
+  std::filesystem::path tokenizer_dir;
                                                   // file next to a single file; empty if none
   std::uint64_t file_bytes = 0;                   // total size of the weight files
   std::vector<std::string> notes;                 // e.g. a config.json that could not be read

@@ -58,15 +58,19 @@ class PipelineImpl final : public Pipeline {
     lo.dtype = dtype_;
     lo.on_progress = o.on_load_progress;
     model_ = load_model(o.model, lo);
-    tokenizer_ = find_tokenizer(o.tokenizer, model_);
+    TokenizerChoice chosen;
+    tokenizer_ = find_tokenizer(o.tokenizer, model_, &chosen);
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);
     summary_.config = model_.config;
     summary_.name = o.model.filename().string();
     if (summary_.name.empty()) summary_.name = o.model.parent_path().filename().string();
+    summary_.tokenizer = chosen.path;
+    summary_.tokenizer_origin = chosen.origin;
     summary_.load_seconds = since(t0);
   }
 
   const ModelSummary& summary() const override { return summary_; }
+  std::shared_ptr<const Tokenizer> tokenizer() const override { return tokenizer_; }
 
   const std::string& model_hash() override {
     if (!hash_ && std::filesystem::is_regular_file(options_.model)) {
@@ -285,7 +289,7 @@ class PipelineImpl final : public Pipeline {
   torch::Device device_{torch::kCPU};
   torch::ScalarType dtype_ = torch::kFloat32;
   LoadedModel model_;
-  std::unique_ptr<Tokenizer> tokenizer_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
   std::optional<TAESDDecoder> taesd_;
   ModelSummary summary_;
   std::optional<std::string> hash_;

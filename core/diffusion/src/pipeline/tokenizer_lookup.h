@@ -1,19 +1,19 @@
-// tokenizer_lookup.h (private) — which tokenizer a loaded model uses.
-//
-// Order: the path the user gave (--tokenizer: a folder with vocab.json + merges.txt, a folder
-// with tokenizer.model, or bpe_simple_vocab_16e6.txt.gz); else the model's tokenizer/ folder (in a
-// diffusers folder or next to a single file). Otherwise doc::Error(NotFound) with a hint.
+// tokenizer_lookup.h (private) — which tokenizer a loaded model uses (the order is in
+// strata/diffusion/model_tokenizer.h), and copying named weights into a module.
 #pragma once
 
 #include <filesystem>
 #include <memory>
 
 #include "models/loader.h"
+#include "strata/diffusion/model_tokenizer.h"
 #include "strata/diffusion/tokenizer.h"
 
 namespace strata::diffusion {
 
-std::unique_ptr<Tokenizer> find_tokenizer(const std::filesystem::path& given, const LoadedModel& model);
+// choose_tokenizer + open_tokenizer_for for a loaded model; `chosen` (optional) receives the choice.
+std::unique_ptr<Tokenizer> find_tokenizer(const std::filesystem::path& given, const LoadedModel& model,
+                                          TokenizerChoice* chosen = nullptr);
 
 // Copies every tensor of `index` whose key starts with `prefix` into the module parameter of the
 // same name (prefix removed). Reports missing/unexpected/mismatched tensors together, naming `file`.

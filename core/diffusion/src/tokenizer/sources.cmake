@@ -10,7 +10,8 @@ add_library(strata_diffusion_tokenizer STATIC
   src/tokenizer/sentencepiece_model.cpp
   src/tokenizer/sentencepiece_encode.cpp
   src/tokenizer/sentencepiece_tokenizer.cpp
-  src/tokenizer/open_tokenizer.cpp)
+  src/tokenizer/open_tokenizer.cpp
+  src/tokenizer/shipped_vocabulary.cpp)
 target_include_directories(strata_diffusion_tokenizer
   PUBLIC ${CMAKE_CURRENT_SOURCE_DIR}/include
   PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
@@ -20,3 +21,6 @@ target_link_libraries(strata_diffusion_tokenizer
 # No libsentencepiece here on purpose: it exports the protobuf it bundles and crashes any process
 # that also loads libprotobuf (libtorch does). Tests use it as a trainer and reference only.
 strata_set_warnings(strata_diffusion_tokenizer)
+# Build-tree runs find the shipped CLIP vocabulary in the source tree (find_shipped_clip_vocabulary).
+set_source_files_properties(src/tokenizer/shipped_vocabulary.cpp PROPERTIES
+  COMPILE_DEFINITIONS "STRATA_SOURCE_CLIP_DIR=\"${PROJECT_SOURCE_DIR}/resources/clip\"")

@@ -62,4 +62,11 @@ class CLIPTokenizer final : public Tokenizer {
   std::unique_ptr<Impl> impl_;
 };
 
+// The CLIP vocabulary that ships with Strata (resources/clip/bpe_simple_vocab_16e6.txt.gz, OpenAI's,
+// MIT): where it is looked for, in order — $STRATA_CLIP_VOCAB, <prefix>/share/strata/clip/ beside
+// the running binary's bin/ (an installed copy), the source tree (build-tree runs).
+std::vector<std::filesystem::path> shipped_clip_vocabulary_candidates();
+// The first candidate that exists; empty when none does.
+std::filesystem::path find_shipped_clip_vocabulary();
+
 }  // namespace strata::diffusion

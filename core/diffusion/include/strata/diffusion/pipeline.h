@@ -17,6 +17,7 @@
 
 #include "strata/diffusion/model_config.h"
 #include "strata/diffusion/sampler_options.h"
+#include "strata/diffusion/tokenizer.h"
 #include "strata/doc/image.h"
 #include "strata/doc/names.h"
 
@@ -49,8 +50,9 @@ bool bf16_sums_in_fp32(Device d);
 
 struct PipelineOptions {
   std::filesystem::path model;              // .safetensors file or diffusers folder
-  std::filesystem::path tokenizer;          // folder with vocab.json + merges.txt, or the .txt.gz;
-                                            // empty: the model folder's tokenizer/ (or next to the file)
+  std::filesystem::path tokenizer;          // explicit override for this model (a folder with vocab.json +
+                                            // merges.txt or tokenizer.model, a .model, the .txt.gz); empty:
+                                            // the model's own (strata/diffusion/model_tokenizer.h)
   std::filesystem::path taesd_decoder;      // optional TAESD decoder weights for previews
   Device device = Device::CPU;
   Precision precision = Precision::FP32;
@@ -128,6 +130,8 @@ struct GeneratedImage {
 struct ModelSummary {
   ModelConfig config;
   std::string name;                         // file or folder name
+  std::filesystem::path tokenizer;          // the tokenizer used, and how it was found
+  std::string tokenizer_origin;             // (TokenizerChoice::origin)
   double load_seconds = 0.0;
 };
 
@@ -142,6 +146,9 @@ class Pipeline {
   virtual std::vector<GeneratedImage> generate(const GenerationRequest& request,
                                                const GenerationHooks& hooks = {}) = 0;
   virtual const ModelSummary& summary() const = 0;
+  // The tokenizer the pipeline encodes prompts with (immutable; safe from any thread, e.g. for a
+  // token counter).
+  virtual std::shared_ptr<const Tokenizer> tokenizer() const = 0;
   // A1111's short model hash (first 10 hex digits of the file's SHA-256); computed on first call
   // (reads the whole file), empty for diffusers folders.
   virtual const std::string& model_hash() = 0;
