@@ -33,7 +33,7 @@ AppSettings AppSettings::load() {
   readNamed(s, QStringLiteral("engine/device"), generate::kDevices, a.engine.device);
   readNamed(s, QStringLiteral("engine/precision"), generate::kPrecisions, a.engine.precision);
   a.engine.threads = s.value(QStringLiteral("engine/threads"), a.engine.threads).toInt();
-  a.engine.tokenizer = s.value(QStringLiteral("engine/tokenizer")).toString();
+  s.remove(QStringLiteral("engine/tokenizer"));  // the old global tokenizer broke every other model
   readNamed(s, QStringLiteral("engine/previewMode"), generate::kPreviewModes, a.engine.previewMode);
   a.engine.taesdDecoder = s.value(QStringLiteral("engine/taesd")).toString();
   a.modelsFolder = s.value(QStringLiteral("models/folder")).toString();
@@ -47,12 +47,26 @@ void AppSettings::save() const {
   s.setValue(QStringLiteral("engine/device"), idText(generate::kDevices, engine.device));
   s.setValue(QStringLiteral("engine/precision"), idText(generate::kPrecisions, engine.precision));
   s.setValue(QStringLiteral("engine/threads"), engine.threads);
-  s.setValue(QStringLiteral("engine/tokenizer"), engine.tokenizer);
   s.setValue(QStringLiteral("engine/previewMode"), idText(generate::kPreviewModes, engine.previewMode));
   s.setValue(QStringLiteral("engine/taesd"), engine.taesdDecoder);
   s.setValue(QStringLiteral("models/folder"), modelsFolder);
   s.setValue(QStringLiteral("models/last"), lastModel);
   s.setValue(QStringLiteral("files/autosaveMinutes"), autosaveMinutes);
+}
+
+QString AppSettings::tokenizerOverride(const QString& model) {
+  return QSettings().value(QStringLiteral("models/tokenizers")).toMap().value(model).toString();
+}
+
+void AppSettings::setTokenizerOverride(const QString& model, const QString& tokenizer) {
+  QSettings s;
+  QVariantMap map = s.value(QStringLiteral("models/tokenizers")).toMap();
+  if (tokenizer.isEmpty()) {
+    map.remove(model);
+  } else {
+    map.insert(model, tokenizer);
+  }
+  s.setValue(QStringLiteral("models/tokenizers"), map);
 }
 
 }  // namespace strata::ui

@@ -44,7 +44,8 @@ struct EngineOptions {
   generate::Device device = generate::Device::CPU;
   generate::Precision precision = generate::Precision::FP32;
   int threads = 0;                            // 0 = all cores
-  QString tokenizer;                          // CLIP tokenizer folder ("" = next to the model)
+  QString tokenizer;                          // this model's tokenizer override ("" = the model's own:
+                                              // strata/diffusion/model_tokenizer.h); set per model
   generate::PreviewMode previewMode = generate::PreviewMode::Linear;
   QString taesdDecoder;                       // TAESD weights for PreviewMode::TAESD
 };

@@ -1,6 +1,5 @@
 // MainWindow: the generation side — prompt panel, templates, staging bar, gallery, settings.
 #include <QDockWidget>
-#include <QFileInfo>
 
 #include "action_registry.h"
 #include "app_settings.h"
@@ -101,12 +100,9 @@ void MainWindow::startGeneration() {
   ModelPicker* picker = m_prompt->modelPicker();
   picker->setEngineOptions(s.engine);
   picker->scanFolder(s.modelsFolder);
-  // The last model used, else (first start, or it is gone) the embedded default model.
-  if (!s.lastModel.isEmpty() && QFileInfo::exists(s.lastModel)) {
-    picker->loadModel(s.lastModel);
-  } else if (!picker->defaultModelPath().isEmpty()) {
-    picker->loadModel(picker->defaultModelPath());
-  }
+  // The last model used, else (first start, or it is gone or broken: a banner says so) the
+  // embedded default model.
+  picker->loadAtStart(s.lastModel);
 }
 
 }  // namespace strata::ui

@@ -12,6 +12,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "app_settings.h"
 #include "strata/io/default_model.h"
 
 namespace strata::ui {
@@ -28,6 +29,19 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
   auto* menu = new QMenu(m_open);
   connect(menu->addAction(tr("Checkpoint file (.safetensors)…")), &QAction::triggered, this, &ModelPicker::openFile);
   connect(menu->addAction(tr("Diffusers folder…")), &QAction::triggered, this, &ModelPicker::openFolder);
+  menu->addSeparator();
+  QAction* chooseTok = menu->addAction(tr("Tokenizer for this model…"));
+  QAction* ownTok = menu->addAction(tr("Use the model's own tokenizer"));
+  chooseTok->setObjectName(QStringLiteral("chooseTokenizer"));
+  ownTok->setObjectName(QStringLiteral("ownTokenizer"));
+  connect(chooseTok, &QAction::triggered, this, &ModelPicker::chooseTokenizer);
+  connect(ownTok, &QAction::triggered, this, [this] { setTokenizerOverride(m_requested, {}); });
+  connect(menu, &QMenu::aboutToShow, this, [this, chooseTok, ownTok] {
+    const QString name = QFileInfo(m_requested).fileName();
+    chooseTok->setEnabled(!m_requested.isEmpty());
+    chooseTok->setText(m_requested.isEmpty() ? tr("Tokenizer for this model…") : tr("Tokenizer for %1…").arg(name));
+    ownTok->setEnabled(!AppSettings::tokenizerOverride(m_requested).isEmpty());
+  });
   m_open->setMenu(menu);
   m_status->setWordWrap(true);
   m_status->setObjectName(QStringLiteral("modelStatus"));
@@ -80,13 +94,23 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
     m_busy->hide();
     m_loaded = d.path;
     m_combo->setCurrentIndex(addModel(d.path));
-    m_status->setText(tr("%1 · %2 · native %3 px").arg(d.name, d.family).arg(d.nativeSize));
+    QString status = tr("%1 · %2 · native %3 px").arg(d.name, d.family).arg(d.nativeSize);
+    const QString tokenizer = AppSettings::tokenizerOverride(d.path);
+    if (!tokenizer.isEmpty()) status += tr(" · tokenizer %1").arg(QFileInfo(tokenizer).fileName());
+    m_status->setText(status);
+    if (d.path == m_startFallback) m_startFallback.clear();
     QSettings().setValue(QStringLiteral("models/last"), d.path);
   });
   connect(m_service, &GenerationService::modelFailed, this, [this](const QString& path, const QString& message) {
     m_busy->hide();
     m_combo->setCurrentIndex(m_combo->findData(m_loaded));
     const QString text = tr("Cannot load %1: %2").arg(QFileInfo(path).fileName(), message);
+    if (path == m_startFallback && m_loaded.isEmpty() && !m_default.isEmpty() && path != m_default) {
+      m_startFallback.clear();  // the previous session's model is broken: start with the embedded one
+      Q_EMIT errorOccurred(tr("%1 — using the embedded model instead").arg(text));
+      loadModel(m_default);
+      return;
+    }
     m_status->setText(m_loaded.isEmpty() ? text : tr("%1 (still using %2)").arg(text, QFileInfo(m_loaded).fileName()));
     Q_EMIT errorOccurred(text);
   });
@@ -123,7 +147,32 @@ void ModelPicker::scanFolder(const QString& folder) {
 void ModelPicker::loadModel(const QString& path) {
   if (!m_service || path.isEmpty()) return;
   m_combo->setCurrentIndex(addModel(path));
-  m_service->loadModel(path, m_options);
+  m_requested = path;
+  EngineOptions options = m_options;
+  options.tokenizer = AppSettings::tokenizerOverride(path);
+  m_service->loadModel(path, options);
+}
+
+void ModelPicker::loadAtStart(const QString& last) {
+  if (last.isEmpty() || !QFileInfo::exists(last)) {  // first start, or the file was removed
+    loadModel(m_default);
+    return;
+  }
+  m_startFallback = last;
+  loadModel(last);
+}
+
+void ModelPicker::setTokenizerOverride(const QString& model, const QString& tokenizer) {
+  if (model.isEmpty()) return;
+  AppSettings::setTokenizerOverride(model, tokenizer);
+  loadModel(model);
+}
+
+void ModelPicker::chooseTokenizer() {
+  const QString path = QFileDialog::getOpenFileName(
+      this, tr("Tokenizer for %1").arg(QFileInfo(m_requested).fileName()), QFileInfo(m_requested).absolutePath(),
+      tr("Tokenizers (*.txt.gz *.model vocab.json merges.txt);;All files (*)"));
+  if (!path.isEmpty()) setTokenizerOverride(m_requested, path);
 }
 
 void ModelPicker::openFile() {

@@ -2,7 +2,9 @@
 // scanned at start, the embedded default model, files and diffusers folders opened by the user), an Open button, and a
 // status line (loading…, the detected family, or why a model cannot run). Models are described
 // by the service without loading (inspectModels) and loaded on the worker (loadModel); nothing
-// here blocks the UI and a broken file only produces a message. UI thread only.
+// here blocks the UI and a broken file only produces a message. The Open menu also sets a
+// tokenizer for the last model asked for (AppSettings::tokenizerOverride; normally a model's
+// tokenizer is found beside it or is the shipped CLIP vocabulary). UI thread only.
 #pragma once
 
 #include <QWidget>
@@ -23,8 +25,13 @@ class ModelPicker : public QWidget {
 
   // Lists the .safetensors files and diffusers folders (model_index.json) directly in `folder`.
   void scanFolder(const QString& folder);
-  // Adds (when new) and loads a model with the engine settings.
+  // Adds (when new) and loads a model with the engine settings and its tokenizer override.
   void loadModel(const QString& path);
+  // At start-up: loads `last` (the previous session's model), or the embedded default model when
+  // `last` is empty or gone, or fails to load (then with an errorOccurred naming the failure).
+  void loadAtStart(const QString& last);
+  // Sets (or, with "", removes) the tokenizer override of `model` and reloads it.
+  void setTokenizerOverride(const QString& model, const QString& tokenizer);
   void setEngineOptions(const EngineOptions& options) { m_options = options; }
   QString currentPath() const { return m_loaded; }
   // The embedded default model (strata/io/default_model.h), always listed; empty when not installed.
@@ -47,7 +54,11 @@ class ModelPicker : public QWidget {
   QToolButton* m_open;
   QLabel* m_status;
   QProgressBar* m_busy;
+  void chooseTokenizer();
+
   QString m_loaded, m_loading, m_default;
+  QString m_requested;     // the last model asked for (the tokenizer actions act on it)
+  QString m_startFallback; // the start-up model whose failure loads the default instead
 };
 
 }  // namespace strata::ui

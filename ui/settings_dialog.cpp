@@ -36,7 +36,7 @@ QWidget* withBrowse(QLineEdit* edit, bool folder, const QString& filter) {
 
 SettingsDialog::SettingsDialog(QWidget* parent)
     : QDialog(parent), m_device(new QComboBox), m_precision(new QComboBox), m_threads(new QSpinBox),
-      m_tokenizer(new QLineEdit), m_modelsFolder(new QLineEdit), m_preview(new QComboBox), m_taesd(new QLineEdit),
+      m_modelsFolder(new QLineEdit), m_preview(new QComboBox), m_taesd(new QLineEdit),
       m_autosave(new QSpinBox) {
   setWindowTitle(tr("Settings"));
   fillCombo(m_device, generate::kDevices);
@@ -47,13 +47,11 @@ SettingsDialog::SettingsDialog(QWidget* parent)
   m_autosave->setRange(0, 120);
   m_autosave->setSuffix(tr(" min"));
   m_autosave->setSpecialValueText(tr("Off"));
-  m_tokenizer->setPlaceholderText(tr("Next to the model (tokenizer/)"));
 
   auto* form = new QFormLayout;
   form->addRow(tr("Device"), m_device);
   form->addRow(tr("Precision"), m_precision);
   form->addRow(tr("Threads"), m_threads);
-  form->addRow(tr("CLIP tokenizer"), withBrowse(m_tokenizer, true, {}));
   form->addRow(tr("Models folder"), withBrowse(m_modelsFolder, true, {}));
   form->addRow(tr("Previews"), m_preview);
   form->addRow(tr("TAESD decoder"), withBrowse(m_taesd, false, tr("Safetensors (*.safetensors)")));
@@ -76,7 +74,6 @@ void SettingsDialog::setValues(const AppSettings& s) {
   selectComboValue(m_device, generate::kDevices, s.engine.device);
   selectComboValue(m_precision, generate::kPrecisions, s.engine.precision);
   m_threads->setValue(s.engine.threads);
-  m_tokenizer->setText(s.engine.tokenizer);
   m_modelsFolder->setText(s.modelsFolder);
   selectComboValue(m_preview, generate::kPreviewModes, s.engine.previewMode);
   m_taesd->setText(s.engine.taesdDecoder);
@@ -88,7 +85,6 @@ AppSettings SettingsDialog::values() const {
   s.engine.device = comboValue(m_device, generate::kDevices, "device");
   s.engine.precision = comboValue(m_precision, generate::kPrecisions, "precision");
   s.engine.threads = m_threads->value();
-  s.engine.tokenizer = m_tokenizer->text().trimmed();
   s.modelsFolder = m_modelsFolder->text().trimmed();
   s.engine.previewMode = comboValue(m_preview, generate::kPreviewModes, "preview mode");
   s.engine.taesdDecoder = m_taesd->text().trimmed();

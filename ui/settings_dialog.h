@@ -1,5 +1,4 @@
-// settings_dialog.h — Settings: device (CPU, CUDA), precision, threads, CLIP tokenizer folder,
-// models folder, preview mode (linear projection, TAESD, off) with the TAESD weights, autosave
+// settings_dialog.h — Settings: device (CPU, CUDA), precision, threads, models folder, preview mode (linear projection, TAESD, off) with the TAESD weights, autosave
 // interval. OK stores them (AppSettings) and emits applied(); the window reloads the model when
 // an engine setting changed. UI thread only.
 #pragma once
@@ -29,7 +28,6 @@ class SettingsDialog : public QDialog {
   QComboBox* m_device;
   QComboBox* m_precision;
   QSpinBox* m_threads;
-  QLineEdit* m_tokenizer;
   QLineEdit* m_modelsFolder;
   QComboBox* m_preview;
   QLineEdit* m_taesd;

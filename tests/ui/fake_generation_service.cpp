@@ -9,7 +9,8 @@ FakeGenerationService::FakeGenerationService(QObject* parent) : ui::GenerationSe
   connect(&m_timer, &QTimer::timeout, this, &FakeGenerationService::tick);
 }
 
-void FakeGenerationService::loadModel(const QString& path, const ui::EngineOptions&) {
+void FakeGenerationService::loadModel(const QString& path, const ui::EngineOptions& options) {
+  lastLoadOptions = options;
   Q_EMIT modelLoading(path);
   QTimer::singleShot(1, this, [this, path] {
     if (path.contains(QLatin1String("broken"))) {

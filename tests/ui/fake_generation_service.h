@@ -29,6 +29,7 @@ class FakeGenerationService : public ui::GenerationService {
   int stepMs = 5;
   doc::Rgba8 resultColor{200, 40, 160, 255};
   std::vector<ui::GenerationJob> received;  // every job started, in order
+  ui::EngineOptions lastLoadOptions;        // what the last loadModel() was given
 
  private:
   void startNext();

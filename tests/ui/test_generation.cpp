@@ -4,13 +4,17 @@
 
 #include <QApplication>
 #include <QCheckBox>
+#include <QFile>
 #include <QComboBox>
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QSpinBox>
 
 #include "action_registry.h"
+#include "app_settings.h"
 #include "canvas_view.h"
 #include "document_controller.h"
 #include "fake_generation_service.h"
@@ -190,4 +194,45 @@ TEST_CASE("generation: recall, no model, broken model", "[ui][generation]") {
   CHECK_FALSE(none.actions()->action(QStringLiteral("gen.invoke"))->isEnabled());
   CHECK(none.promptPanel()->invoke() == 0);
   CHECK(none.banner()->text().contains(QStringLiteral("No model")));
+}
+
+TEST_CASE("models: a broken last model falls back to the embedded one with a banner; tokenizers are per model",
+          "[ui][generation]") {
+  QTemporaryDir dir;
+  const QString broken = dir.filePath(QStringLiteral("broken.safetensors"));
+  {
+    QFile f(broken);
+    REQUIRE(f.open(QIODevice::WriteOnly));
+    f.write("not a model");
+  }
+  QSettings().setValue(QStringLiteral("models/last"), broken);
+  auto* service = new test::FakeGenerationService;
+  MainWindow w{service};
+  ModelPicker* picker = w.promptPanel()->modelPicker();
+  const QString embedded = picker->defaultModelPath();
+  REQUIRE(!embedded.isEmpty());
+  w.startGeneration();
+  REQUIRE(test::waitUntil([&] { return service->hasModel(); }));
+  CHECK(picker->currentPath() == embedded);
+  CHECK(w.banner()->kind() == MessageBanner::Kind::Error);
+  CHECK(w.banner()->text().contains(QStringLiteral("broken.safetensors: not a safetensors file")));
+  CHECK(w.banner()->text().contains(QStringLiteral("using the embedded model instead")));
+  CHECK(QSettings().value(QStringLiteral("models/last")).toString() == embedded);
+
+  // A tokenizer chosen for one model goes with that model only.
+  const QString other = QStringLiteral("/models/other.safetensors");
+  picker->setTokenizerOverride(other, QStringLiteral("/tokenizers/bpe_simple_vocab_16e6.txt.gz"));
+  CHECK(service->lastLoadOptions.tokenizer == QStringLiteral("/tokenizers/bpe_simple_vocab_16e6.txt.gz"));
+  REQUIRE(test::waitUntil([&] { return picker->currentPath() == other; }));
+  CHECK(picker->statusText().contains(QStringLiteral("tokenizer bpe_simple_vocab_16e6.txt.gz")));
+  picker->loadModel(embedded);
+  CHECK(service->lastLoadOptions.tokenizer.isEmpty());
+  REQUIRE(test::waitUntil([&] { return picker->currentPath() == embedded; }));
+  picker->loadModel(other);
+  CHECK(service->lastLoadOptions.tokenizer == QStringLiteral("/tokenizers/bpe_simple_vocab_16e6.txt.gz"));
+  picker->setTokenizerOverride(other, {});
+  CHECK(service->lastLoadOptions.tokenizer.isEmpty());
+  CHECK(AppSettings::tokenizerOverride(other).isEmpty());
+  QSettings().remove(QStringLiteral("models/last"));
+  QSettings().remove(QStringLiteral("models/tokenizers"));
 }

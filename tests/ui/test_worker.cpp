@@ -17,6 +17,7 @@
 #include <QSpinBox>
 
 #include "action_registry.h"
+#include "app_settings.h"
 #include "canvas_view.h"
 #include "document_controller.h"
 #include "generation_controller.h"
@@ -51,9 +52,6 @@ struct TinyWindow {
   TinyWindow() {
     w.resize(1200, 800);
     w.show();
-    EngineOptions o;
-    o.tokenizer = QString::fromStdString((test::reference_dir() / "clip").string());
-    panel->modelPicker()->setEngineOptions(o);
     panel->modelPicker()->loadModel(tinyModel());
     REQUIRE(test::waitUntil([&] { return service->hasModel(); }, 120000));
     panel->randomSeedBox()->setChecked(false);
@@ -226,7 +224,6 @@ TEST_CASE("worker: on first start the embedded default model is listed and loade
   // The default model, pointed at tiny-sd15 (strata/io/default_model.h); no last model yet.
   qputenv("STRATA_DEFAULT_MODEL", tinyModel().toUtf8());
   QSettings().remove(QStringLiteral("models/last"));
-  QSettings().setValue(QStringLiteral("engine/tokenizer"), QString::fromStdString((test::reference_dir() / "clip").string()));
   auto* service = new WorkerGenerationService;
   MainWindow w{service};
   ModelPicker* picker = w.promptPanel()->modelPicker();
@@ -244,6 +241,29 @@ TEST_CASE("worker: on first start the embedded default model is listed and loade
   CHECK(picker->currentPath() == tinyModel());
   REQUIRE(test::waitUntil([&] { return picker->combo()->currentText().contains(QStringLiteral("(embedded)")); }, 10000));
   qunsetenv("STRATA_DEFAULT_MODEL");
-  QSettings().remove(QStringLiteral("engine/tokenizer"));
+  QSettings().remove(QStringLiteral("models/last"));
+}
+
+TEST_CASE("worker: a last model that fails to load gives way to the embedded model, with a banner", "[ui][worker]") {
+  REQUIRE_REFERENCE();
+  // The failure of issue 21: a CLIP tokenizer forced onto a model it does not fit. The override
+  // is per model now; this one belongs to the last model, which cannot load with it.
+  qputenv("STRATA_DEFAULT_MODEL", tinyModel().toUtf8());
+  const QString last = QString::fromStdString((test::source_dir() / "models" / "strata-shapes" / "strata-shapes.safetensors").string());
+  QSettings().setValue(QStringLiteral("models/last"), last);
+  AppSettings::setTokenizerOverride(last, QString::fromStdString((test::reference_dir() / "clip").string()));
+  auto* service = new WorkerGenerationService;
+  MainWindow w{service};
+  ModelPicker* picker = w.promptPanel()->modelPicker();
+  w.startGeneration();
+  REQUIRE(test::waitUntil([&] { return picker->currentPath() == tinyModel(); }, 120000));
+  CHECK(service->hasModel());
+  CHECK(w.banner()->kind() == MessageBanner::Kind::Error);
+  CHECK(w.banner()->text().contains(QStringLiteral("strata-shapes.safetensors")));
+  CHECK(w.banner()->text().contains(QStringLiteral("49408 tokens")));
+  CHECK(w.banner()->text().contains(QStringLiteral("using the embedded model instead")));
+  CHECK(service->countTokens(QStringLiteral("a cat")) == 2);  // the shipped CLIP vocabulary counts
+  qunsetenv("STRATA_DEFAULT_MODEL");
+  AppSettings::setTokenizerOverride(last, {});
   QSettings().remove(QStringLiteral("models/last"));
 }

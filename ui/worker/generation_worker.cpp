@@ -5,7 +5,6 @@
 #include "qt_image.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
-#include "strata/diffusion/tokenizer.h"
 #include "strata/doc/error.h"
 #include "strata/generate/request.h"
 
@@ -55,15 +54,7 @@ void GenerationWorker::loadModel(const QString& path, const EngineOptions& optio
     po.on_load_progress = [this, path](double share) { Q_EMIT modelLoadProgress(path, share); };
     auto pipeline = diffusion::Pipeline::load(po);
     ModelDescription d = describeModel(path);
-    TokenizerPtr tokenizer;
-    try {  // the counter's tokenizer; the pipeline keeps its own
-      const std::filesystem::path tok = options.tokenizer.isEmpty()
-                                            ? diffusion::inspect_model(str(path)).tokenizer_dir
-                                            : std::filesystem::path(str(options.tokenizer));
-      if (!tok.empty()) tokenizer = diffusion::open_tokenizer(tok);  // CLIP BPE or SentencePiece
-    } catch (const std::exception&) {
-      tokenizer.reset();  // no counter; generation still works
-    }
+    TokenizerPtr tokenizer = pipeline->tokenizer();  // the counter counts with the pipeline's own
     m_pipeline = std::move(pipeline);
     m_options = options;
     m_modelPath = path;
