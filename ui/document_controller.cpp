@@ -65,6 +65,7 @@ bool DocumentController::push(std::unique_ptr<doc::Command> command, MergeKey me
   commands.push_back(std::move(command));
   m_undo.push(new DocUndoCommand(this, std::move(commands), mergeKey));
   trimHistory();
+  resolveErrors(ErrorTopic::Edit);
   return true;
 }
 
@@ -86,7 +87,7 @@ bool DocumentController::apply(doc::Command& command) {
   try {
     command.apply(m_doc);
   } catch (const doc::Error& e) {
-    reportError(QString::fromStdString(e.what()));
+    reportError(QString::fromStdString(e.what()), ErrorTopic::Edit);
     return false;
   }
   announce();
@@ -122,6 +123,7 @@ void DocumentController::reset(io::Project project, const QString& filePath) {
   m_settings = std::move(project.settings);
   m_templateName = std::move(project.template_name);
   m_staging = std::move(project.staging);
+  m_layerGeneration.clear();
   m_filePath = filePath;
   m_settingsModified = false;
   m_undo.setClean();
@@ -194,14 +196,21 @@ void DocumentController::markModified() {
   Q_EMIT modifiedChanged(true);
 }
 
+const io::GenerationInfo* DocumentController::layerGeneration(doc::LayerId id) const {
+  const auto it = m_layerGeneration.find(id.value);
+  return it == m_layerGeneration.end() ? nullptr : &it->second;
+}
+
 void DocumentController::setCurrentLayer(doc::LayerId id) {
   if (id && !m_doc.contains(id)) return;
   if (id == m_current) return;
   m_current = id;
   Q_EMIT currentLayerChanged(id.value);
+  if (id) resolveErrors(ErrorTopic::Edit);
 }
 
-void DocumentController::reportError(const QString& message) { Q_EMIT errorReported(message); }
+void DocumentController::reportError(const QString& message, ErrorTopic topic) { Q_EMIT errorReported(message, topic); }
+void DocumentController::resolveErrors(ErrorTopic topic) { Q_EMIT errorsResolved(topic); }
 void DocumentController::reportInfo(const QString& message) { Q_EMIT infoReported(message); }
 
 void DocumentController::setUndoByteBudget(std::size_t bytes) {

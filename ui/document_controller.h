@@ -16,6 +16,7 @@
 #include <QUndoStack>
 #include <QVariant>
 #include <QVector>
+#include <map>
 #include <memory>
 
 #include "strata/doc/command.h"
@@ -33,6 +34,17 @@ enum class LayerProperty {
   Strength,  // double [0,1], raster layers
   Feather,   // int px [0, doc::max_feather], masks
   Inverted,  // bool, masks
+};
+
+// What an error is about; the banner showing it goes away when that topic's success arrives (see
+// resolveErrors): the rules are in docs/ARCHITECTURE.md ("Errors").
+enum class ErrorTopic {
+  Other,       // stays until dismissed or replaced
+  Edit,        // a refused edit or tool (locked layer, …): resolved by the next edit or layer selection
+  File,        // open / save / export / import: resolved by the next one that succeeds
+  Model,       // no model, a model that failed to load: resolved when a model loads
+  Request,     // settings the request refuses: resolved when an invocation is queued
+  Generation,  // a job that failed: resolved when a job finishes with a result
 };
 
 class DocumentController : public QObject, private CommandTarget {
@@ -75,6 +87,12 @@ class DocumentController : public QObject, private CommandTarget {
   void removeStaged(int index);
   void clearStaging();
 
+  // Where a layer's pixels came from: the GenerationInfo of the result that Accept made it from.
+  // Kept for this session only (OpenRaster files do not carry it; a reset forgets it). Exports
+  // write it as PNG metadata (ProjectFiles::exportPng).
+  void setLayerGeneration(doc::LayerId id, io::GenerationInfo info) { m_layerGeneration[id.value] = std::move(info); }
+  const io::GenerationInfo* layerGeneration(doc::LayerId id) const;
+
   QString filePath() const { return m_filePath; }
   bool isModified() const { return !m_undo.isClean() || m_settingsModified; }
   void markSaved(const QString& filePath);  // after a successful save
@@ -86,7 +104,10 @@ class DocumentController : public QObject, private CommandTarget {
   void setCurrentLayer(doc::LayerId id);
 
   // The one error channel: non-modal, the app keeps running.
-  void reportError(const QString& message);
+  void reportError(const QString& message, ErrorTopic topic = ErrorTopic::Other);
+  // The cause of `topic`'s errors is gone (a success of that kind): their banner can go. push()
+  // and setCurrentLayer() resolve ErrorTopic::Edit themselves.
+  void resolveErrors(ErrorTopic topic);
   void reportInfo(const QString& message);
 
   std::size_t undoByteBudget() const { return m_byteBudget; }
@@ -102,7 +123,8 @@ class DocumentController : public QObject, private CommandTarget {
   void settingsChanged();
   void stagingChanged();
   void modifiedChanged(bool modified);
-  void errorReported(const QString& message);
+  void errorReported(const QString& message, strata::ui::ErrorTopic topic);
+  void errorsResolved(strata::ui::ErrorTopic topic);
   void infoReported(const QString& message);
 
  private:
@@ -118,6 +140,7 @@ class DocumentController : public QObject, private CommandTarget {
   io::GenerationInfo m_settings;
   std::string m_templateName;
   std::vector<io::StagedImage> m_staging;
+  std::map<quint32, io::GenerationInfo> m_layerGeneration;  // by layer id
   QString m_filePath;
   bool m_settingsModified = false;
   quint32 m_lastMergeKey = 0;

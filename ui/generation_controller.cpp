@@ -11,6 +11,7 @@ namespace strata::ui {
 
 QString GenerationProgress::text() const {
   if (!running) return queued > 0 ? QObject::tr("%1 queued").arg(queued) : QString();
+  if (cancelling) return QObject::tr("Cancelling…");
   QString s;
   if (images > 1) s += QObject::tr("Image %1/%2 · ").arg(image + 1).arg(images);
   if (totalSteps == 0) return s + QObject::tr("Starting…");
@@ -33,6 +34,7 @@ GenerationController::GenerationController(DocumentController* document, Generat
     Q_EMIT overlayChanged();
   });
   if (!service) return;
+  connect(service, &GenerationService::modelLoaded, document, [document] { document->resolveErrors(ErrorTopic::Model); });
   connect(service, &GenerationService::jobStarted, this, [this](quint64 id) {
     for (const Pending& p : m_jobs) {
       if (p.id != id) continue;
@@ -57,7 +59,8 @@ GenerationController::GenerationController(DocumentController* document, Generat
 
 quint64 GenerationController::invoke(const generate::GenerationSettings& settings) {
   if (!m_service || !m_service->hasModel()) {
-    m_document->reportError(tr("No model is loaded: open a .safetensors file or a diffusers folder first."));
+    m_document->reportError(tr("No model is loaded: open a .safetensors file or a diffusers folder first."),
+                            ErrorTopic::Model);
     return 0;
   }
   GenerationJob job;
@@ -66,16 +69,21 @@ quint64 GenerationController::invoke(const generate::GenerationSettings& setting
   try {
     job.request = generate::build_request(document, b, settings);
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromUtf8(e.what()));
+    m_document->reportError(QString::fromUtf8(e.what()), ErrorTopic::Request);
     return 0;
   }
+  m_document->resolveErrors(ErrorTopic::Request);
   const quint64 id = m_service->enqueue(std::move(job));
   m_jobs.push_back({id, toQRect(b), std::max(1, settings.batch_count)});
   return id;
 }
 
 void GenerationController::cancel() {
-  if (m_service) m_service->cancelCurrent();
+  if (!m_service || !m_progress.running) return;
+  m_service->cancelCurrent();
+  // The job stops at its next step boundary; until jobFinished the progress says so.
+  m_progress.cancelling = true;
+  Q_EMIT progressChanged(m_progress);
 }
 
 void GenerationController::clearQueue() {
@@ -127,7 +135,8 @@ void GenerationController::onFinished(quint64 id, JobOutcome outcome, const QStr
   m_frame.stop();
   m_progress = {};
   m_progress.queued = m_service->pendingCount();
-  if (outcome == JobOutcome::Failed) m_document->reportError(message);
+  if (outcome == JobOutcome::Failed) m_document->reportError(message, ErrorTopic::Generation);
+  if (outcome == JobOutcome::Done) m_document->resolveErrors(ErrorTopic::Generation);
   if (outcome == JobOutcome::Cancelled) m_document->reportInfo(message);
   Q_EMIT overlayChanged();
   Q_EMIT progressChanged(m_progress);
@@ -190,6 +199,7 @@ bool GenerationController::accept() {
                                    s.image, at.x(), at.y());
   doc::AddLayer* raw = cmd.get();
   if (!m_document->push(std::move(cmd))) return false;
+  m_document->setLayerGeneration(raw->id(), s.info);
   m_document->setCurrentLayer(raw->id());
   m_document->clearStaging();
   return true;

@@ -33,7 +33,8 @@ struct GenerationProgress {
   double secondsPerStep = 0;
   double etaSeconds = 0;
   int queued = 0;
-  QString text() const;  // "Image 1/2 · step 3/10 · 0.42 s/step · ETA 6 s"
+  bool cancelling = false;  // cancel() was asked; the job ends at its next step
+  QString text() const;     // "Cancelling…" while cancelling  // "Image 1/2 · step 3/10 · 0.42 s/step · ETA 6 s"
 };
 
 class GenerationController : public QObject {
@@ -46,7 +47,7 @@ class GenerationController : public QObject {
   // and queues it. Returns the job id, 0 when nothing was queued (no model, or settings the
   // request refuses: reported through the document's error channel).
   quint64 invoke(const generate::GenerationSettings& settings);
-  void cancel();       // the running job, within one step
+  void cancel();       // the running job, within one step; progress says "Cancelling…" until it ends
   void clearQueue();
   bool isBusy() const { return m_progress.running; }
   const GenerationProgress& progress() const { return m_progress; }

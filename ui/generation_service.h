@@ -16,6 +16,7 @@
 #include <QString>
 #include <QStringList>
 
+#include "model_vocabulary.h"
 #include "strata/doc/document.h"
 #include "strata/generate/request.h"
 #include "strata/io/project.h"
@@ -37,6 +38,7 @@ struct ModelDescription {
   bool runnable = false;
   QString reason;     // why not, when !runnable
   int nativeSize = 0;
+  PromptVocabulary vocabulary;  // the words it knows, when its config.json lists them (embedded model)
 };
 
 // Engine settings a model is loaded with (Settings dialog).

@@ -65,10 +65,11 @@ int ImageImporter::importFiles(const QStringList& paths, const QPoint& at, bool 
     try {
       images.emplace_back(path, io::read_image(toPath(path)));
     } catch (const doc::Error& e) {
-      m_document->reportError(QString::fromStdString(e.what()));
+      m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::File);
     }
   }
   if (images.empty()) return 0;
+  if (images.size() == static_cast<std::size_t>(paths.size())) m_document->resolveErrors(ErrorTopic::File);
   int added = 0;
   m_document->beginGroup(images.size() == 1 ? tr("Import %1").arg(QFileInfo(images.front().first).fileName())
                                             : tr("Import %n images", nullptr, static_cast<int>(images.size())));
@@ -97,12 +98,13 @@ int ImageImporter::importMimeData(const QMimeData* mime, const QPoint& at, bool 
   if (mime->hasImage()) {
     const QImage image = qvariant_cast<QImage>(mime->imageData());
     if (image.isNull()) {
-      m_document->reportError(tr("The pasted data is not an image Strata can read."));
+      m_document->reportError(tr("The pasted data is not an image Strata can read."), ErrorTopic::File);
       return 0;
     }
     return importImage(toImage8(image), tr("Pasted image"), at, asMask) ? 1 : 0;
   }
-  m_document->reportError(tr("Nothing to import: drop or paste image files (PNG, JPEG, WebP, BMP, TIFF)."));
+  m_document->reportError(tr("Nothing to import: drop or paste image files (PNG, JPEG, WebP, BMP, TIFF)."),
+                          ErrorTopic::File);
   return 0;
 }
 

@@ -5,8 +5,10 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalBlocker>
 #include <QSlider>
 #include <QSpinBox>
@@ -34,6 +36,42 @@ QToolButton* button(const QString& text, const QString& tip, QWidget* parent) {
 }
 
 }  // namespace
+
+std::optional<double> parseStrength(QString text) {
+  text = text.trimmed();
+  const bool percent = text.endsWith(u'%');
+  if (percent) text.chop(1);
+  text = text.trimmed().replace(u',', u'.');
+  if (text.startsWith(u'.')) text.prepend(u'0');
+  bool ok = false;
+  const double v = text.toDouble(&ok);
+  if (!ok || v < 0) return std::nullopt;
+  // A number above 1 cannot be a strength in [0,1]: it is read as a percentage ("30" = 0.30).
+  const double s = (percent || v > 1.0) ? v / 100.0 : v;
+  if (s > 1.0) return std::nullopt;
+  return s;
+}
+
+StrengthSpinBox::StrengthSpinBox(QWidget* parent) : QDoubleSpinBox(parent) {
+  setRange(0.0, 1.0);
+  setSingleStep(0.05);
+  setDecimals(2);
+  setKeyboardTracking(false);  // typing commits nothing: Enter, focus-out or a step does
+  setToolTip(tr("Denoising strength: 0.3, .3 or 30 % (Enter to apply)"));
+}
+
+bool StrengthSpinBox::isEditing() const { return lineEdit()->isModified(); }
+
+QValidator::State StrengthSpinBox::validate(QString& input, int&) const {
+  if (parseStrength(input)) return QValidator::Acceptable;
+  // What may still become a strength: digits, one separator, spaces, a trailing %.
+  static const QRegularExpression partial(QStringLiteral(R"(^\s*\d{0,3}[.,]?\d*\s*%?\s*$)"));
+  return partial.match(input).hasMatch() ? QValidator::Intermediate : QValidator::Invalid;
+}
+
+double StrengthSpinBox::valueFromText(const QString& text) const { return parseStrength(text).value_or(value()); }
+
+void StrengthSpinBox::fixup(QString& input) const { input = textFromValue(value()); }
 
 LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
     : QWidget(parent), m_document(document), m_model(new LayerModel(document, this)) {
@@ -85,10 +123,8 @@ LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
   m_strength = new QSlider(Qt::Horizontal);
   m_strength->setRange(0, 100);
   m_strength->setToolTip(tr("Denoising strength of this layer: 0 keeps it, 1 repaints it fully"));
-  m_strengthSpin = new QDoubleSpinBox;
-  m_strengthSpin->setRange(0.0, 1.0);
-  m_strengthSpin->setSingleStep(0.05);
-  m_strengthSpin->setDecimals(2);
+  m_strengthSpin = new StrengthSpinBox;
+  m_strengthSpin->setObjectName(QStringLiteral("strengthSpin"));
   auto* strengthRow = new QHBoxLayout;
   strengthRow->addWidget(m_strength);
   strengthRow->addWidget(m_strengthSpin);
@@ -117,7 +153,8 @@ LayersPanel::LayersPanel(DocumentController* document, QWidget* parent)
   m_props->addWidget(new QLabel(tr("No layer selected")));
   layout->addWidget(m_props);
 
-  // A slider drag (press → release) is one gesture: one merge key, one undo step.
+  // A slider drag (press → release) is one gesture: one merge key, one undo step. The number box
+  // commits on Enter, focus-out or a step (arrows, wheel), never per keystroke.
   for (QSlider* s : {m_opacity, m_strength}) {
     connect(s, &QSlider::sliderPressed, this, [this] { m_dragKey = m_document->newMergeKey(); });
   }
@@ -163,7 +200,7 @@ void LayersPanel::refresh() {
   if (!m_opacity->isSliderDown()) m_opacity->setValue(static_cast<int>(std::lround(l->opacity * 100)));
   m_opacityValue->setText(QStringLiteral("%1 %").arg(std::lround(l->opacity * 100)));
   if (!m_strength->isSliderDown()) m_strength->setValue(static_cast<int>(std::lround(l->strength * 100)));
-  m_strengthSpin->setValue(l->strength);
+  if (!m_strengthSpin->isEditing()) m_strengthSpin->setValue(l->strength);  // keep what is being typed
   m_locked->setChecked(l->locked);
   m_maskLocked->setChecked(l->locked);
   m_feather->setValue(l->feather);
@@ -229,7 +266,7 @@ void LayersPanel::clearMask() {
     auto cmd = doc::clear_layer(m_document->document(), id);
     if (!cmd->empty()) m_document->push(std::move(cmd));
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromStdString(e.what()));
+    m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::Edit);
   }
 }
 

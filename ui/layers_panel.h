@@ -1,20 +1,21 @@
 // layers_panel.h — the Layers dock: the layer list (LayerModel in a QListView with drag-to-reorder,
 // checkbox visibility, double-click rename), buttons for add / add mask / duplicate / delete /
 // merge down / raise / lower, and the current layer's properties: opacity, lock and the denoising
-// strength slider (0–1, with the number) for raster layers; feather, invert and clear for masks.
+// strength slider (0–1, with a number box that commits on Enter / focus-out) for raster layers; feather, invert and clear for masks.
 // Every change goes through the DocumentController as an undoable command (properties through
 // setLayerProperty); one slider drag (press → release, one merge key) is one undo step. UI thread
 // only.
 #pragma once
 
+#include <QDoubleSpinBox>
 #include <QWidget>
+#include <optional>
 
 #include "document_controller.h"
 #include "strata/doc/layer.h"
 
 class QListView;
 class QSlider;
-class QDoubleSpinBox;
 class QSpinBox;
 class QCheckBox;
 class QPushButton;
@@ -25,6 +26,23 @@ namespace strata::ui {
 
 class LayerModel;
 
+// A typed strength: "0.3", ".3", "0,3", "30 %" or "30" (a number above 1 is a percentage); nullopt
+// when it is not a number in [0,1] (or [0,100] %).
+std::optional<double> parseStrength(QString text);
+
+// The strength number box: accepts what parseStrength reads and commits (valueChanged) only on
+// Enter, focus-out or a step (arrow keys, wheel), so a half-typed "0." never becomes a strength.
+class StrengthSpinBox : public QDoubleSpinBox {
+ public:
+  explicit StrengthSpinBox(QWidget* parent = nullptr);
+  bool isEditing() const;  // the text was typed and not yet committed
+
+ protected:
+  QValidator::State validate(QString& input, int& pos) const override;
+  double valueFromText(const QString& text) const override;
+  void fixup(QString& input) const override;
+};
+
 class LayersPanel : public QWidget {
   Q_OBJECT
  public:
@@ -33,7 +51,7 @@ class LayersPanel : public QWidget {
   LayerModel* model() const { return m_model; }
   QListView* view() const { return m_view; }
   QSlider* strengthSlider() const { return m_strength; }
-  QDoubleSpinBox* strengthSpin() const { return m_strengthSpin; }
+  StrengthSpinBox* strengthSpin() const { return m_strengthSpin; }
 
  public Q_SLOTS:
   void addRasterLayer();
@@ -60,7 +78,7 @@ class LayersPanel : public QWidget {
   QSlider* m_opacity;
   QLabel* m_opacityValue;
   QSlider* m_strength;
-  QDoubleSpinBox* m_strengthSpin;
+  StrengthSpinBox* m_strengthSpin;
   QCheckBox* m_locked;
   QSpinBox* m_feather;
   QPushButton* m_invert;

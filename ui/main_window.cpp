@@ -4,6 +4,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
 #include <QScrollArea>
@@ -59,8 +60,8 @@ MainWindow::MainWindow(GenerationService* service, QWidget* parent)
   createMenus();
   createStatusBar();
 
-  connect(m_document, &DocumentController::errorReported, this,
-          [this](const QString& message) { m_banner->showMessage(MessageBanner::Kind::Error, message); });
+  connect(m_document, &DocumentController::errorReported, m_banner, &MessageBanner::showError);
+  connect(m_document, &DocumentController::errorsResolved, m_banner, &MessageBanner::resolve);
   connect(m_document, &DocumentController::infoReported, this, [this](const QString& message) {
     statusBar()->showMessage(message, 5000);
   });
@@ -162,6 +163,17 @@ void MainWindow::paste() {
   m_importer->importMimeData(QApplication::clipboard()->mimeData(), QPoint(b.x, b.y), false);
 }
 
+int MainWindow::importImageLayers(const QStringList& paths) {
+  const doc::Rect& b = m_document->document().bbox();
+  return m_importer->importFiles(paths, QPoint(b.x, b.y), false);
+}
+
+void MainWindow::importImageLayersWithDialog() {
+  const QStringList paths =
+      QFileDialog::getOpenFileNames(this, tr("Import image as layer"), QString(), ProjectFiles::imageFilter());
+  if (!paths.isEmpty()) importImageLayers(paths);
+}
+
 void MainWindow::showShortcuts() {
   if (!m_shortcuts) m_shortcuts = new ShortcutsDialog(m_actions, this);
   m_shortcuts->reload();
@@ -171,12 +183,12 @@ void MainWindow::showShortcuts() {
 
 void MainWindow::transformCurrentLayer(double scaleX, double scaleY, bool flipH, bool flipV) {
   const doc::LayerId id = m_document->currentLayer();
-  if (!id) return m_document->reportError(tr("Select a layer to transform."));
+  if (!id) return m_document->reportError(tr("Select a layer to transform."), ErrorTopic::Edit);
   try {
     auto cmd = doc::transform_layer(m_document->document(), id, doc::Transform{scaleX, scaleY, flipH, flipV});
     if (cmd) m_document->push(std::move(cmd));
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromStdString(e.what()));
+    m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::Edit);
   }
 }
 

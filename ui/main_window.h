@@ -63,6 +63,10 @@ class MainWindow : public QMainWindow {
   // At start-up: when the last session left an autosave, offer to restore it (banner).
   void offerAutosaveRestore();
   void paste();
+  // File ▸ Import image as layer: each file becomes a raster layer at the bbox's top-left corner
+  // (one undo step, as a drop); the dialog variant asks for the files first.
+  int importImageLayers(const QStringList& paths);
+  void importImageLayersWithDialog();
   void showShortcuts();
 
  protected:

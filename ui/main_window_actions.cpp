@@ -26,6 +26,10 @@ void MainWindow::createActions() {
           &ProjectFiles::newDocument);
   connect(a.add(QStringLiteral("file.open"), tr("&Open…"), QKeySequence::Open, file), &QAction::triggered, m_files,
           &ProjectFiles::openWithDialog);
+  // GIMP's "Open as Layers" shortcut.
+  connect(a.add(QStringLiteral("file.importLayer"), tr("&Import image as layer…"), QKeySequence(QStringLiteral("Ctrl+Alt+O")),
+                file),
+          &QAction::triggered, this, &MainWindow::importImageLayersWithDialog);
   connect(a.add(QStringLiteral("file.save"), tr("&Save"), QKeySequence::Save, file), &QAction::triggered, m_files,
           &ProjectFiles::save);
   connect(a.add(QStringLiteral("file.saveAs"), tr("Save &as…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), file),
@@ -132,7 +136,7 @@ void MainWindow::createMenus() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
   fill(file, {"file.new", "file.open"});
   m_recentMenu = file->addMenu(tr("Open &recent"));
-  fill(file, {"file.save", "file.saveAs", "-", "file.exportBBox", "file.exportCanvas", "-", "file.quit"});
+  fill(file, {"file.importLayer", "-", "file.save", "file.saveAs", "-", "file.exportBBox", "file.exportCanvas", "-", "file.quit"});
   connect(m_files, &ProjectFiles::recentFilesChanged, this, &MainWindow::updateRecentMenu);
   updateRecentMenu();
   fill(menuBar()->addMenu(tr("&Edit")), {"edit.undo", "edit.redo", "-", "edit.paste", "edit.cancel", "-", "app.settings"});

@@ -40,7 +40,7 @@ void MainWindow::createGeneration() {
     d->raise();
   });
   connect(m_prompt->modelPicker(), &ModelPicker::errorOccurred, this,
-          [this](const QString& message) { m_banner->showMessage(MessageBanner::Kind::Error, message); });
+          [this](const QString& message) { m_document->reportError(message, ErrorTopic::Model); });
 }
 
 void MainWindow::createGenerationActions() {
@@ -73,7 +73,8 @@ TemplateDialog* MainWindow::templateDialog() {
     m_templateDialog = new TemplateDialog(
         m_templates, [this] { return std::pair(m_prompt->promptEdit()->text(), m_prompt->negativeEdit()->text()); }, this);
     connect(m_templateDialog, &TemplateDialog::templateChosen, m_prompt, &PromptPanel::setTemplateName);
-    connect(m_templateDialog, &TemplateDialog::errorOccurred, m_document, &DocumentController::reportError);
+    connect(m_templateDialog, &TemplateDialog::errorOccurred, m_document,
+            [this](const QString& message) { m_document->reportError(message); });
   }
   return m_templateDialog;
 }

@@ -44,6 +44,7 @@ MessageBanner::MessageBanner(QWidget* parent) : QFrame(parent) {
 void MessageBanner::showMessage(Kind kind, const QString& text, const QString& actionText, std::function<void()> action,
                                 const QString& secondText, std::function<void()> second) {
   m_kind = kind;
+  m_topic = ErrorTopic::Other;
   m_label->setText(text);
   m_action->setText(actionText);
   m_action->setVisible(!actionText.isEmpty());
@@ -61,6 +62,15 @@ void MessageBanner::showMessage(Kind kind, const QString& text, const QString& a
   } else {
     m_fade->stop();
   }
+}
+
+void MessageBanner::showError(const QString& text, ErrorTopic topic) {
+  showMessage(Kind::Error, text);
+  m_topic = topic;
+}
+
+void MessageBanner::resolve(ErrorTopic topic) {
+  if (!isHidden() && m_kind == Kind::Error && m_topic == topic && topic != ErrorTopic::Other) hide();
 }
 
 QString MessageBanner::text() const { return m_label->text(); }

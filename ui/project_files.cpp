@@ -12,6 +12,7 @@
 #include "strata/doc/compose.h"
 #include "strata/doc/error.h"
 #include "strata/io/image_codec.h"
+#include "strata/io/metadata.h"
 #include "strata/io/project.h"
 
 namespace strata::ui {
@@ -19,10 +20,25 @@ namespace strata::ui {
 namespace {
 
 constexpr int kMaxRecent = 10;
-const QString kImageFilter = QObject::tr("Images (*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff)");
+const QString kImagePatterns = QStringLiteral("*.png *.jpg *.jpeg *.webp *.bmp *.tif *.tiff");
+const QString kImageFilter = QObject::tr("Images (%1)").arg(kImagePatterns);
 const QString kProjectFilter = QObject::tr("Strata projects (*.ora)");
 
 std::filesystem::path toPath(const QString& s) { return std::filesystem::path(s.toStdString()); }
+
+// The generation metadata an export of `area` carries: that of the topmost visible layer made by
+// Accept whose pixels reach into the area, with the layer named; none when no such layer shows.
+std::vector<io::TextChunk> exportMetadata(const DocumentController& c, const doc::Rect& area) {
+  const auto& layers = c.document().layers();
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    const io::GenerationInfo* info = c.layerGeneration(it->id);
+    if (!info || !it->visible || it->is_mask() || doc::intersect(it->content_bounds(), area).empty()) continue;
+    io::GenerationInfo out = *info;
+    out.extra.emplace_back("Exported from layer", it->name);
+    return io::make_generation_text_chunks(out);
+  }
+  return {};
+}
 
 // A new project holding one image as its only layer, the bbox around it when it is a valid bbox.
 io::Project projectFromImage(const doc::Image8& image, const QString& name) {
@@ -75,9 +91,10 @@ bool ProjectFiles::open(const QString& path) {
       m_document->markModified();
     }
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromStdString(e.what()));
+    m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::File);
     return false;
   }
+  m_document->resolveErrors(ErrorTopic::File);
   addRecent(path);
   return true;
 }
@@ -93,9 +110,10 @@ bool ProjectFiles::saveAs(const QString& path) {
   try {
     io::save_project(toPath(target), m_document->project());
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromStdString(e.what()));
+    m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::File);
     return false;
   }
+  m_document->resolveErrors(ErrorTopic::File);
   m_document->markSaved(target);
   m_document->reportInfo(tr("Saved %1").arg(QFileInfo(target).fileName()));
   addRecent(target);
@@ -111,25 +129,32 @@ bool ProjectFiles::exportPng(const QString& path, bool bboxOnly) {
       if (l.visible && !l.is_mask()) area = doc::unite(area, l.content_bounds());
     }
     if (area.empty()) {
-      m_document->reportError(tr("Nothing to export: the canvas has no visible pixels."));
+      m_document->reportError(tr("Nothing to export: the canvas has no visible pixels."), ErrorTopic::File);
       return false;
     }
   }
   try {
-    io::write_png(toPath(path), doc::compose(d, area).rgba);
+    io::write_png(toPath(path), doc::compose(d, area).rgba, exportMetadata(*m_document, area));
   } catch (const doc::Error& e) {
-    m_document->reportError(QString::fromStdString(e.what()));
+    m_document->reportError(QString::fromStdString(e.what()), ErrorTopic::File);
     return false;
   }
+  m_document->resolveErrors(ErrorTopic::File);
   m_document->reportInfo(tr("Exported %1").arg(QFileInfo(path).fileName()));
   return true;
 }
 
 bool ProjectFiles::openWithDialog() {
   if (!maybeSave()) return false;
-  const QString path = QFileDialog::getOpenFileName(m_dialogParent, tr("Open"), QString(),
-                                                    kProjectFilter + QStringLiteral(";;") + kImageFilter);
+  const QString path = QFileDialog::getOpenFileName(m_dialogParent, tr("Open"), QString(), openFilter());
   return !path.isEmpty() && open(path);
+}
+
+QString ProjectFiles::imageFilter() { return kImageFilter; }
+
+QString ProjectFiles::openFilter() {
+  return tr("Projects and images (*.ora %1)").arg(kImagePatterns) + QStringLiteral(";;") + kProjectFilter +
+         QStringLiteral(";;") + kImageFilter;
 }
 
 bool ProjectFiles::saveAsWithDialog() {
@@ -180,7 +205,7 @@ bool ProjectFiles::autosaveNow() {
   try {
     io::save_project(toPath(autosavePath()), m_document->project());
   } catch (const doc::Error& e) {
-    m_document->reportError(tr("Autosave failed: %1").arg(QString::fromStdString(e.what())));
+    m_document->reportError(tr("Autosave failed: %1").arg(QString::fromStdString(e.what())), ErrorTopic::File);
     return false;
   }
   QSettings().setValue(QStringLiteral("autosave/source"), m_document->filePath());
@@ -195,7 +220,7 @@ bool ProjectFiles::restoreAutosave() {
     m_document->reset(io::load_project(toPath(autosavePath())),
                       QSettings().value(QStringLiteral("autosave/source")).toString());
   } catch (const doc::Error& e) {
-    m_document->reportError(tr("The autosave could not be restored: %1").arg(QString::fromStdString(e.what())));
+    m_document->reportError(tr("The autosave could not be restored: %1").arg(QString::fromStdString(e.what())), ErrorTopic::File);
     return false;
   }
   m_document->markModified();

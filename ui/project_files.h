@@ -2,7 +2,9 @@
 //
 // Projects are OpenRaster files through io::save_project / io::load_project (atomic saves; a
 // failed load changes nothing). Opening a plain image (PNG, JPEG, WebP, BMP, TIFF) starts a new
-// document holding it as one layer. Errors go to the DocumentController's error channel; every
+// document holding it as one layer (Krita's and GIMP's Open); adding an image to the open document
+// is File ▸ Import image as layer (MainWindow). Exports carry generation metadata when their pixels
+// came from a generation (see exportPng). Errors go to the DocumentController's error channel; every
 // function returns false then and leaves the document as it was. maybeSave() asks before unsaved
 // changes are lost (Save / Discard / Cancel); tests replace the question with setConfirmHandler.
 // Autosave: every few minutes, when something changed, the project is written to
@@ -38,6 +40,10 @@ class ProjectFiles : public QObject {
   bool openWithDialog();
   bool saveAsWithDialog();
   bool exportWithDialog(bool bboxOnly);
+
+  // File-dialog filters: the images Strata reads; what Open accepts (projects and images together).
+  static QString imageFilter();
+  static QString openFilter();
   bool maybeSave();  // true when it is fine to lose the current document now
 
   void setConfirmHandler(std::function<Answer()> handler) { m_confirm = std::move(handler); }

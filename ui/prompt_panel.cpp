@@ -38,14 +38,17 @@ void fillRunnable(QComboBox* box, const Rows& rows) {
 
 std::string comboId(const QComboBox* box) { return box->currentData().toString().toStdString(); }
 
+QString promptPlaceholder() { return PromptPanel::tr("Prompt — what to generate. (word:1.2) weights, Ctrl+↑/↓"); }
+
 }  // namespace
 
 PromptPanel::PromptPanel(DocumentController* document, GenerationController* generation, TemplateStore* templates,
                          QWidget* parent)
     : QWidget(parent), m_document(document), m_generation(generation), m_templates(templates),
       m_model(new ModelPicker(generation->service())), m_template(new QComboBox),
-      m_prompt(new PromptEdit(tr("Prompt — what to generate. (word:1.2) weights, Ctrl+↑/↓"))),
+      m_prompt(new PromptEdit(promptPlaceholder())),
       m_negative(new PromptEdit(tr("Negative prompt — what to avoid"))), m_tokens(new QLabel), m_negTokens(new QLabel),
+      m_vocabulary(new QLabel),
       m_invoke(new QPushButton(tr("Invoke"))), m_cancel(new QPushButton(tr("Cancel"))), m_progress(new QProgressBar),
       m_progressText(new QLabel), m_tokenTimer(new QTimer(this)) {
   setObjectName(QStringLiteral("promptPanel"));
@@ -84,6 +87,7 @@ PromptPanel::PromptPanel(DocumentController* document, GenerationController* gen
   layout->addLayout(templateRow);
   layout->addWidget(m_prompt, 2);
   layout->addWidget(m_tokens);
+  layout->addWidget(m_vocabulary);
   layout->addWidget(m_negative, 1);
   layout->addWidget(m_negTokens);
   layout->addWidget(buildParameters());
@@ -105,7 +109,14 @@ PromptPanel::PromptPanel(DocumentController* document, GenerationController* gen
   connect(m_document, &DocumentController::documentReset, this, &PromptPanel::loadFromSettings);
   if (GenerationService* s = generation->service()) {
     connect(s, &GenerationService::modelLoaded, this, &PromptPanel::refreshTokenCounts);
+    connect(s, &GenerationService::modelLoaded, this,
+            [this](const ModelDescription& d) { showVocabulary(d.vocabulary); });
   }
+  m_vocabulary->setObjectName(QStringLiteral("vocabularyHint"));
+  m_vocabulary->setWordWrap(true);
+  m_vocabulary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  m_vocabulary->setStyleSheet(QStringLiteral("color: palette(mid);"));
+  m_vocabulary->hide();
   reloadTemplates();
   updateSizeNote();
   refreshTokenCounts();
@@ -277,13 +288,21 @@ void PromptPanel::refreshTokenCounts() {
   m_template->setToolTip(!p.style ? tr("No template") : tr("Final prompt: %1\nFinal negative: %2").arg(prompt, negative));
 }
 
+void PromptPanel::showVocabulary(const PromptVocabulary& vocabulary) {
+  const QString hint = vocabularyHint(vocabulary);
+  m_vocabulary->setText(hint);
+  m_vocabulary->setVisible(!hint.isEmpty());
+  m_prompt->setPlaceholderText(vocabulary.example.isEmpty() ? promptPlaceholder() : tr("e.g. %1").arg(vocabulary.example));
+  m_prompt->setToolTip(hint);
+}
+
 void PromptPanel::updateSizeNote() {
   const doc::Rect& b = m_document->document().bbox();
   m_size->setText(tr("%1 × %2 (the bbox)").arg(b.width).arg(b.height));
 }
 
 void PromptPanel::showProgress(const GenerationProgress& p) {
-  m_cancel->setEnabled(p.running);
+  m_cancel->setEnabled(p.running && !p.cancelling);
   m_progress->setRange(0, std::max(1, p.totalSteps * p.images));
   m_progress->setValue(p.running ? p.image * p.totalSteps + p.step : 0);
   m_progressText->setText(p.text());

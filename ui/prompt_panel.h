@@ -1,7 +1,8 @@
 // prompt_panel.h — the Generation dock: model row, prompt template, positive and negative prompt
 // editors with token counters, seed (random / reuse last; image i of a batch uses seed + i),
 // steps, CFG scale, sampler and schedule, the size (= the bbox), clip skip, batch count, a note on
-// where strength comes from, paste-back options, the Invoke / Cancel buttons and the progress bar
+// where strength comes from; under the prompt, the words a small model knows (its config.json's
+// prompt_vocabulary, the embedded model's) with an example prompt, also as the prompt's placeholder; paste-back options, the Invoke / Cancel buttons and the progress bar
 // (step, s/step, ETA). settings() is what an invocation sends (typed; the template is applied when the request is built).
 // Recall (a gallery item, a dropped PNG's parameters) fills every field from a GenerationInfo.
 // The document's settings are read when it is opened and written at each invocation, so a project
@@ -65,6 +66,7 @@ class PromptPanel : public QWidget {
   QLabel* progressLabel() const { return m_progressText; }
   QLabel* tokenLabel() const { return m_tokens; }
   QLabel* negativeTokenLabel() const { return m_negTokens; }
+  QLabel* vocabularyLabel() const { return m_vocabulary; }
   qint64 lastSeed() const { return m_lastSeed; }
 
  Q_SIGNALS:
@@ -76,6 +78,7 @@ class PromptPanel : public QWidget {
   void showProgress(const GenerationProgress& p);
   void updateSizeNote();
   void loadFromSettings();
+  void showVocabulary(const PromptVocabulary& vocabulary);  // the loaded model's words, if it lists them
 
   DocumentController* m_document;
   GenerationController* m_generation;
@@ -86,6 +89,7 @@ class PromptPanel : public QWidget {
   PromptEdit* m_negative;
   QLabel* m_tokens;
   QLabel* m_negTokens;
+  QLabel* m_vocabulary;
   QSpinBox* m_seed;
   QCheckBox* m_random;
   QSpinBox* m_steps;

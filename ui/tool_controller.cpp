@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "document_controller.h"
+#include "strata/doc/commands.h"
 #include "strata/doc/error.h"
 #include "strata/doc/tools/bbox_tool.h"
 #include "strata/doc/tools/color_picker.h"
@@ -47,19 +49,42 @@ void ToolController::setBrushColor(const QColor& c) {
 void ToolController::growBrush() { setBrushSize(std::max(m_brush.size + 1.0f, std::round(m_brush.size * 1.1f))); }
 void ToolController::shrinkBrush() { setBrushSize(std::min(m_brush.size - 1.0f, std::round(m_brush.size / 1.1f))); }
 
+doc::LayerId ToolController::targetLayer() {
+  if (const doc::LayerId current = m_document->currentLayer()) return current;
+  // No layer selected: the topmost visible, unlocked raster layer becomes the current one.
+  const auto& layers = m_document->document().layers();
+  for (auto it = layers.rbegin(); it != layers.rend(); ++it) {
+    if (!it->is_mask() && it->visible && !it->locked) {
+      m_document->setCurrentLayer(it->id);
+      return it->id;
+    }
+  }
+  if (m_kind != ToolKind::Brush) return {};
+  // Nothing to paint on: the stroke makes its own layer, in the same undo step as the stroke.
+  m_strokeKey = m_document->newMergeKey();
+  auto add = std::make_unique<doc::AddLayer>(
+      doc::Layer::raster({}, tr("Layer %1").arg(layers.size() + 1).toStdString()));
+  doc::AddLayer* raw = add.get();
+  if (!m_document->push(std::move(add), m_strokeKey)) return {};
+  m_document->setCurrentLayer(raw->id());
+  return raw->id();
+}
+
 std::unique_ptr<doc::Tool> ToolController::makeTool() {
-  const doc::LayerId layer = m_document->currentLayer();
   switch (m_kind) {
     case ToolKind::Brush:
     case ToolKind::Eraser:
-    case ToolKind::Move:
+    case ToolKind::Move: {
+      const doc::LayerId layer = targetLayer();
       if (!layer) {
-        m_document->reportError(tr("Select a layer first (add one in the Layers panel)."));
+        m_document->reportInfo(m_kind == ToolKind::Move ? tr("Nothing to move: the document has no unlocked layer.")
+                                                        : tr("Nothing to erase: the document has no unlocked layer."));
         return nullptr;
       }
       if (m_kind == ToolKind::Move) return std::make_unique<doc::MoveTool>(layer);
       return std::make_unique<doc::BrushTool>(layer, m_brush,
                                               m_kind == ToolKind::Brush ? doc::BrushMode::Paint : doc::BrushMode::Erase);
+    }
     case ToolKind::BBox: return std::make_unique<doc::BBoxTool>();
     case ToolKind::ColorPicker: return std::make_unique<doc::ColorPickerTool>();
   }
@@ -68,12 +93,13 @@ std::unique_ptr<doc::Tool> ToolController::makeTool() {
 
 void ToolController::press(const doc::PointerEvent& e) {
   cancel();
+  m_strokeKey = {};
   auto tool = makeTool();
   if (!tool) return;
   try {
     tool->begin(m_document->document(), e);
   } catch (const doc::Error& err) {
-    m_document->reportError(QString::fromStdString(err.what()));
+    m_document->reportError(QString::fromStdString(err.what()), ErrorTopic::Edit);
     return;
   }
   m_active = std::move(tool);
@@ -97,7 +123,7 @@ void ToolController::release(const doc::PointerEvent& e) {
   try {
     command = tool->end(m_document->document(), e);
   } catch (const doc::Error& err) {
-    m_document->reportError(QString::fromStdString(err.what()));
+    m_document->reportError(QString::fromStdString(err.what()), ErrorTopic::Edit);
   }
   if (auto* picker = dynamic_cast<doc::ColorPickerTool*>(tool.get()); picker && picker->picked()) {
     const doc::Rgba8 c = *picker->picked();
@@ -108,7 +134,7 @@ void ToolController::release(const doc::PointerEvent& e) {
   tool.reset();
   // The preview is gone: repaint its area even when the command changes nothing (or fails).
   if (!dirty.empty()) Q_EMIT previewChanged(QRect(dirty.x, dirty.y, dirty.width, dirty.height));
-  if (command) m_document->push(std::move(command));
+  if (command) m_document->push(std::move(command), std::exchange(m_strokeKey, {}));
 }
 
 void ToolController::cancel() {

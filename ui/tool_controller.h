@@ -5,6 +5,10 @@
 // the current tool kind and layer on press, forwards motion, and on release pushes the one
 // command the drag produced onto the DocumentController. While a drag lasts, preview() is what
 // the view draws instead of the document; previewChanged reports the areas to repaint.
+// With no current layer, the brush, eraser and move tools take the topmost visible, unlocked raster
+// layer (and make it current); when there is none, a brush stroke first adds a raster layer, and
+// the layer and the stroke are one undo step (a cancelled stroke leaves the empty layer, its own
+// step); the eraser and move tool then say there is nothing to act on.
 // UI thread only.
 #pragma once
 
@@ -15,6 +19,7 @@
 
 #include "strata/doc/tools/brush_tool.h"
 #include "strata/doc/tools/tool.h"
+#include "undo_command.h"
 
 namespace strata::ui {
 
@@ -55,12 +60,14 @@ class ToolController : public QObject {
 
  private:
   std::unique_ptr<doc::Tool> makeTool();
+  doc::LayerId targetLayer();  // the layer a layer tool acts on (see above); empty when none
   void flushDirty();
 
   DocumentController* m_document;
   ToolKind m_kind = ToolKind::Brush;
   doc::BrushSettings m_brush;
   std::unique_ptr<doc::Tool> m_active;
+  MergeKey m_strokeKey;  // the stroke's, when it added its own layer
 };
 
 }  // namespace strata::ui

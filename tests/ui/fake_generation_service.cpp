@@ -18,7 +18,7 @@ void FakeGenerationService::loadModel(const QString& path, const ui::EngineOptio
       return;
     }
     m_hasModel = true;
-    Q_EMIT modelLoaded({path, QFileInfo(path).fileName(), QStringLiteral("SD1 txt2img"), true, {}, 512});
+    Q_EMIT modelLoaded({path, QFileInfo(path).fileName(), QStringLiteral("SD1 txt2img"), true, {}, 512, {}});
   });
 }
 
@@ -26,7 +26,7 @@ void FakeGenerationService::inspectModels(const QStringList& paths) {
   for (const QString& p : paths) {
     const bool ok = !p.contains(QLatin1String("broken"));
     Q_EMIT modelInspected({p, QFileInfo(p).fileName(), ok ? QStringLiteral("SD1 txt2img") : QString(), ok,
-                           ok ? QString() : QStringLiteral("not a model"), 512});
+                           ok ? QString() : QStringLiteral("not a model"), 512, {}});
   }
 }
 

@@ -19,6 +19,7 @@
 #include "document_controller.h"
 #include "fake_generation_service.h"
 #include "gallery_panel.h"
+#include "generation_fixture.h"
 #include "generation_controller.h"
 #include "main_window.h"
 #include "message_banner.h"
@@ -34,24 +35,7 @@
 using namespace strata;
 using namespace strata::ui;
 
-namespace {
-
-struct Fixture {
-  test::FakeGenerationService* service = new test::FakeGenerationService;
-  MainWindow w{service};
-  DocumentController* c = w.document();
-  PromptPanel* panel = w.promptPanel();
-  Fixture() {
-    w.resize(1100, 760);
-    w.show();
-    panel->modelPicker()->loadModel(QStringLiteral("/models/fake.safetensors"));
-    REQUIRE(test::waitUntil([&] { return service->hasModel(); }));
-    panel->promptEdit()->setText(QStringLiteral("a red fox"));
-    panel->stepsSpin()->setValue(4);
-  }
-};
-
-}  // namespace
+using test::Fixture;
 
 TEST_CASE("prompt syntax: Ctrl+Up/Down weights like A1111's edit-attention", "[ui][prompt]") {
   auto adj = [](const QString& t, int a, int b, double d) { return adjustWeight(t, a, b, d); };

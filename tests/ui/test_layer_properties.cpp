@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "document_controller.h"
+#include "generation_fixture.h"
 #include "layer_delegate.h"
 #include "layer_model.h"
 #include "layers_panel.h"
@@ -21,16 +22,7 @@
 using namespace strata;
 using namespace strata::ui;
 
-namespace {
-
-doc::LayerId addLayer(DocumentController& c, doc::Layer prototype) {
-  auto add = std::make_unique<doc::AddLayer>(std::move(prototype));
-  doc::AddLayer* raw = add.get();
-  REQUIRE(c.push(std::move(add)));
-  return raw->id();
-}
-
-}  // namespace
+using test::addLayer;
 
 TEST_CASE("a drag (many values, one merge key) is one undo step; each gesture is its own step", "[ui][undo][layers]") {
   DocumentController c;

@@ -38,6 +38,7 @@ ModelDescription describeModel(const QString& path) {
     d.runnable = info.runnable;
     d.reason = QString::fromStdString(info.reason);
     d.nativeSize = info.config.native_size;
+    d.vocabulary = readPromptVocabulary(path);
   } catch (const std::exception& e) {
     d.runnable = false;
     d.reason = QString::fromUtf8(e.what());

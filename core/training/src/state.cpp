@@ -90,6 +90,21 @@ void append_parameters(diffusion::NamedTensors& out, torch::nn::Module& module, 
 
 namespace {
 
+// The words the captions use (strata_scenes), for the UI's prompt hint (ui/model_vocabulary.h).
+nlohmann::json prompt_vocabulary() {
+  std::vector<std::string> kinds, colours;
+  for (scenes::Kind k : scenes::all_kinds()) kinds.emplace_back(scenes::to_string(k));
+  for (scenes::Colour c : scenes::all_colours()) colours.emplace_back(scenes::to_string(c));
+  return {{"example", "a red circle on a blue background"},
+          {"groups",
+           {{{"name", "shapes"}, {"words", kinds}},
+            {{"name", "colours"}, {"words", colours}},
+            {{"name", "backgrounds"},
+             {"words", {"<colour> background", "gradient from <colour> to <colour>", "<colour> and <colour> striped background"}}},
+            {{"name", "sizes"}, {"words", {"small", "large"}}},
+            {{"name", "relations"}, {"words", {"left of", "right of", "above", "below", "next to"}}}}}};
+}
+
 // Copies `src` into the parameter `name`; a different shape is an error naming both (`what` = the source).
 void copy_parameter(torch::Tensor& param, const torch::Tensor& src, const std::string& name, const std::string& what) {
   if (src.sizes() != param.sizes()) {
@@ -174,6 +189,7 @@ fs::path export_model(const TrainOptions& o, diffusion::AutoencoderKL& vae, diff
   nlohmann::json config = {
       {"summary", {{"name", o.model_name}, {"prediction_type", "epsilon"}, {"native_size", o.image_size},
                    {"held_out", held_out_description()}}},
+      {"prompt_vocabulary", prompt_vocabulary()},
       {"diffusers",
        {{"unet", {{"sample_size", o.image_size / 8}, {"num_attention_heads", o.unet_heads},
                   {"block_out_channels", [&] { std::vector<int> b; for (int m : o.unet_channel_mult) b.push_back(m * o.unet_channels); return b; }()},
