@@ -16,5 +16,6 @@ RunFn add_generate(CLI::App& root);
 RunFn add_info(CLI::App& root);
 RunFn add_bench(CLI::App& root);
 RunFn add_eval_shapes(CLI::App& root);
+RunFn add_fit_preview(CLI::App& root);
 
 }  // namespace strata::cli

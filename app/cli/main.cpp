@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   add(&strata::cli::add_info);
   add(&strata::cli::add_bench);
   add(&strata::cli::add_eval_shapes);
+  add(&strata::cli::add_fit_preview);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,6 +8,7 @@ strata_add_unit_test(NAME test_io
     ${CMAKE_CURRENT_LIST_DIR}/test_metadata.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_openraster.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_ora_corrupt.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_ora_bomb.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_ora_tiles.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_png_text.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_project.cpp

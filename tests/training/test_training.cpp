@@ -370,6 +370,7 @@ TEST_CASE("training: the export loads as an SD checkpoint and generates", "[trai
   CHECK(model.config.unet.num_heads == 2);
   CHECK(model.config.text.heads == 2);
   CHECK(model.config.vae.scale_factor == a.scale_factor);
+  CHECK(model.config.vae.latent_rgb.size() == 15);  // the preview projection, fitted at export
   CHECK(model.tokenizer_dir.filename() == "tokenizer.model");
 
   PipelineOptions po;

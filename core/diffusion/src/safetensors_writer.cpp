@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -105,6 +106,43 @@ void save_safetensors(const std::filesystem::path& path, const NamedTensors& ten
   out.write(h.data(), h.size());
   for (const auto& c : data) out.write(c.data_ptr(), static_cast<std::size_t>(c.numel()) * c.element_size());
   out.commit(path);
+}
+
+}  // namespace strata::diffusion
+
+namespace strata::diffusion {
+
+void set_safetensors_metadata(const std::filesystem::path& path, const std::map<std::string, std::string>& updates) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::IoError, "cannot open " + path.string());
+  unsigned char len[8];
+  if (!in.read(reinterpret_cast<char*>(len), 8)) throw Error(ErrorCode::CorruptFile, path.string() + ": no safetensors header");
+  std::uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= static_cast<std::uint64_t>(len[i]) << (8 * i);
+  if (n > (100ull << 20)) throw Error(ErrorCode::CorruptFile, path.string() + ": header length " + std::to_string(n) + " is implausible");
+  std::string old(static_cast<std::size_t>(n), '\0');
+  if (!in.read(old.data(), static_cast<std::streamsize>(n))) throw Error(ErrorCode::CorruptFile, path.string() + ": header truncated");
+  auto header = nlohmann::ordered_json::parse(old, nullptr, false);
+  if (!header.is_object()) throw Error(ErrorCode::CorruptFile, path.string() + ": header is not a JSON object");
+  // __metadata__ first (as save_safetensors writes it), then the tensors unchanged, offsets and all.
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  auto meta = header.contains("__metadata__") ? header["__metadata__"] : nlohmann::ordered_json::object();
+  for (const auto& [k, v] : updates) meta[k] = v;
+  out["__metadata__"] = meta;
+  for (auto it = header.begin(); it != header.end(); ++it) {
+    if (it.key() != "__metadata__") out[it.key()] = it.value();
+  }
+  std::string h = out.dump();
+  h.append((8 - h.size() % 8) % 8, ' ');
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((static_cast<std::uint64_t>(h.size()) >> (8 * i)) & 0xff);
+  TempFile tmp(path);
+  tmp.write(len, 8);
+  tmp.write(h.data(), h.size());
+  std::vector<char> buf(1 << 20);
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+    tmp.write(buf.data(), static_cast<std::size_t>(in.gcount()));
+  }
+  tmp.commit(path);
 }
 
 }  // namespace strata::diffusion

@@ -23,4 +23,9 @@ using NamedTensors = std::vector<std::pair<std::string, torch::Tensor>>;
 void save_safetensors(const std::filesystem::path& path, const NamedTensors& tensors,
                       const std::map<std::string, std::string>& metadata = {});
 
+// Merges `updates` into the file's __metadata__ and rewrites only its header (atomically): tensor
+// entries, offsets and data bytes stay exactly as they were. Throws doc::Error (IoError,
+// CorruptFile for a file that is not safetensors).
+void set_safetensors_metadata(const std::filesystem::path& path, const std::map<std::string, std::string>& updates);
+
 }  // namespace strata::diffusion

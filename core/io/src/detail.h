@@ -33,6 +33,8 @@ inline std::uint32_t le32(Bytes b, std::size_t at) { return le16(b, at) | (le16(
   fail(doc::ErrorCode::CorruptFile, name, what);
 }
 
+// libspng keeps ancillary chunks (zTXt/iTXt/iCCP inflated) in a cache; this caps it per PNG.
+constexpr std::size_t kPngChunkCacheBytes = 64u << 20;
 ImageFormat sniff_format(Bytes bytes);
 
 // JPEG marker walk: size from the first SOF, EXIF (APP1) payloads, COM segments, whether the

@@ -108,7 +108,7 @@ std::optional<std::string> as_text_chunk_value(const std::string& value) {
 // goes through OpenCV. Damaged data is CorruptFile.
 std::optional<doc::Image8> decode_png_fast(std::span<const std::uint8_t> bytes, std::string_view name) {
   std::unique_ptr<spng_ctx, SpngFree> ctx(spng_ctx_new(0));
-  if (!ctx || spng_set_png_buffer(ctx.get(), bytes.data(), bytes.size()) != 0) return std::nullopt;
+  if (!ctx || spng_set_chunk_limits(ctx.get(), bytes.size(), detail::kPngChunkCacheBytes) != 0 || spng_set_png_buffer(ctx.get(), bytes.data(), bytes.size()) != 0) return std::nullopt;
   spng_ihdr ihdr{};
   if (spng_get_ihdr(ctx.get(), &ihdr) != 0) return std::nullopt;
   const bool rgb = ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR, rgba = ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA;

@@ -1,5 +1,6 @@
 // Reading OpenRaster files: zip, mimetype, stack.xml, layer PNGs, merged image, Strata's JSON —
-// every size checked against ReadLimits before anything is allocated for it.
+// every size checked against ReadLimits before anything is allocated for it, and every PNG entry's
+// signature, IHDR and declared size checked from its first bytes before it is inflated.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -21,7 +22,20 @@ using doc::ErrorCode;
 using detail::XmlElement;
 
 constexpr std::uint64_t kMaxStackXmlBytes = 64ull << 20;
+constexpr std::uint64_t kMaxStrataJsonBytes = 64ull << 20;
 constexpr long long kMaxOffset = 1ll << 28;
+// Room in a PNG entry for what is not pixels: text, ICC profile, EXIF, chunk framing.
+constexpr std::uint64_t kPngAncillaryRoom = 16ull << 20;
+// The signature (8 bytes) and the IHDR chunk (length, type, 13 bytes of data, CRC).
+constexpr std::size_t kPngHeadBytes = 33;
+
+// The most bytes a PNG of w×h can usefully hold uncompressed in its entry: scanlines at the widest
+// format (16-bit RGBA, a filter byte per row, Adam7's extra pass rows), deflate's worst case
+// (stored blocks, 5 bytes per 64 KiB) and chunk framing (within raw / 8), plus ancillary room.
+std::uint64_t png_entry_bound(std::uint64_t w, std::uint64_t h) {
+  const std::uint64_t raw = h * (1 + 8 * w) + 2 * h + 64;
+  return raw + raw / 8 + kPngAncillaryRoom;
+}
 
 // A layer as stack.xml describes it, before its pixels are read.
 struct PendingLayer {
@@ -62,6 +76,7 @@ class OraReader {
     for (auto& p : pending) {
       auto e = zip_.find(p.src);
       if (!e) detail::corrupt(where(p.src), "entry missing");
+      png_entry_header(p.src, *e, "layer " + show(p.layer.name));
       blobs.push_back(read_entry(p.src, *e));
       check_png(p.src, blobs.back(), "layer " + show(p.layer.name));
     }
@@ -77,12 +92,19 @@ class OraReader {
     for (auto& p : pending) out.layers.push_back(std::move(p.layer));
     read_merged(out);
     if (auto json = zip_.find(detail::kStrataJsonEntry)) {
+      if (json->size > kMaxStrataJsonBytes) {
+        detail::fail(ErrorCode::TooLarge, where(detail::kStrataJsonEntry),
+                     std::to_string(json->size) + " bytes, more than the limit of " + std::to_string(kMaxStrataJsonBytes));
+      }
       auto bytes = read_entry(detail::kStrataJsonEntry, *json);
       out.strata_json.assign(bytes.begin(), bytes.end());
     }
     for (const auto& entry_name : zip_.names()) {
       if (entry_name.rfind("strata/", 0) != 0 || entry_name == detail::kStrataJsonEntry || entry_name.back() == '/') continue;
-      if (auto e = zip_.find(entry_name)) out.strata_files[entry_name] = read_entry(entry_name, *e);
+      auto e = zip_.find(entry_name);
+      if (!e) continue;
+      if (entry_name.ends_with(".png")) png_entry_header(entry_name, *e, "image");
+      out.strata_files[entry_name] = read_entry(entry_name, *e);
     }
     return out;
   }
@@ -241,6 +263,33 @@ class OraReader {
     }
   }
 
+  // A PNG entry's header from its first bytes, before the entry is inflated: the signature must be
+  // PNG's, the size within the limits, and the declared uncompressed size at most what a PNG of
+  // that size can hold (png_entry_bound), so a zip bomb is refused after inflating 33 bytes.
+  ImageHeader png_entry_header(const std::string& entry, const detail::ZipReader::Entry& e, const std::string& what) {
+    const std::string at = where(entry);
+    const auto head = zip_.read_prefix(entry, e, kPngHeadBytes);
+    const ImageFormat format = detail::sniff_format(head);
+    if (format != ImageFormat::PNG) {
+      detail::corrupt(at, what + ": expected a PNG, found " +
+                              (format == ImageFormat::Unknown ? std::string("no PNG signature in the first bytes") : std::string(to_string(format))));
+    }
+    const ImageHeader h = probe_image_header(head, at);
+    const auto pixels = static_cast<std::uint64_t>(h.width) * static_cast<std::uint64_t>(h.height);
+    if (h.width > limits_.max_side || h.height > limits_.max_side || pixels > limits_.max_layer_pixels) {
+      detail::fail(ErrorCode::TooLarge, at,
+                   what + ": " + std::to_string(h.width) + "x" + std::to_string(h.height) + " PNG is over the limits (side " +
+                       std::to_string(limits_.max_side) + ", " + std::to_string(limits_.max_layer_pixels) + " pixels)");
+    }
+    const std::uint64_t bound = png_entry_bound(static_cast<std::uint64_t>(h.width), static_cast<std::uint64_t>(h.height));
+    if (e.size > bound) {
+      detail::fail(ErrorCode::TooLarge, at,
+                   what + ": entry inflates to " + std::to_string(e.size) + " bytes, but a " + std::to_string(h.width) + "x" +
+                       std::to_string(h.height) + " PNG needs at most " + std::to_string(bound));
+    }
+    return h;
+  }
+
   // Reads a PNG entry as RGBA after checking its header against the limits.
   doc::Image8 read_png(const std::string& entry, const std::string& what) {
     auto e = zip_.find(entry);
@@ -289,9 +338,9 @@ class OraReader {
     if (!limits_.load_merged) return;
     auto e = zip_.find("mergedimage.png");
     if (!e) return;
-    auto bytes = read_entry("mergedimage.png", *e);
-    const ImageHeader h = probe_image_header(bytes, where("mergedimage.png"));
+    const ImageHeader h = png_entry_header("mergedimage.png", *e, "merged image");
     if (h.width != out.width || h.height != out.height) return;
+    auto bytes = read_entry("mergedimage.png", *e);
     out.merged = decode_rgba("mergedimage.png", bytes, "merged image");
   }
 

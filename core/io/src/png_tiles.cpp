@@ -175,7 +175,8 @@ DecodedTiles decode_png_to_tiles(std::span<const std::uint8_t> png, std::string_
   };
   std::unique_ptr<spng_ctx, Free> ctx(spng_ctx_new(0));
   spng_ihdr ihdr{};
-  const bool fast = ctx && spng_set_png_buffer(ctx.get(), png.data(), png.size()) == 0 &&
+  const bool fast = ctx && spng_set_chunk_limits(ctx.get(), png.size(), kPngChunkCacheBytes) == 0 &&
+                    spng_set_png_buffer(ctx.get(), png.data(), png.size()) == 0 &&
                     spng_get_ihdr(ctx.get(), &ihdr) == 0 && ihdr.bit_depth == 8 && ihdr.interlace_method == 0 &&
                     (ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR || ihdr.color_type == SPNG_COLOR_TYPE_TRUECOLOR_ALPHA);
   const auto pixels = static_cast<std::uint64_t>(ihdr.width) * ihdr.height;

@@ -1,7 +1,9 @@
 // In-memory zip archives through libzip. Internal to strata_io.
 //
 // ZipReader opens a byte buffer (which must outlive it) read-only with consistency checks and
-// reads entries with a size limit; ZipWriter collects entries and returns the archive's bytes.
+// reads entries with a size limit, inflating in a stream that stops one byte past the declared size
+// (so a directory that understates an entry cannot make it inflate further), or only an entry's
+// first bytes (to sniff a signature before committing to the whole entry); ZipWriter collects entries and returns the archive's bytes.
 // Errors: CorruptFile "<name>: ..." for an unreadable archive or entry, TooLarge for an entry
 // over the limit, Runtime for a libzip failure while writing.
 #pragma once
@@ -27,7 +29,8 @@ class ZipReader {
 
   struct Entry {
     std::uint64_t index = 0;
-    std::uint64_t size = 0;  // uncompressed, as the central directory says
+    std::uint64_t size = 0;             // uncompressed, as the central directory says
+    std::uint64_t compressed_size = 0;  // as stored
   };
   std::optional<Entry> find(std::string_view entry_name) const;
   // Names of all entries, in directory order.
@@ -36,6 +39,9 @@ class ZipReader {
   // Reads an entry whole: TooLarge when its declared size exceeds `max_bytes`, CorruptFile when the
   // data is damaged (bad CRC, truncated, longer or shorter than declared).
   std::vector<std::uint8_t> read(std::string_view entry_name, const Entry& entry, std::uint64_t max_bytes) const;
+  // The entry's first min(n, size) bytes (inflating only as much as they need); CorruptFile when
+  // the data is damaged or ends early.
+  std::vector<std::uint8_t> read_prefix(std::string_view entry_name, const Entry& entry, std::size_t n) const;
 
  private:
   struct zip* archive_ = nullptr;

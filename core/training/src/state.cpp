@@ -13,6 +13,7 @@
 
 #include "models/detect_util.h"
 #include "models/loader.h"
+#include "networks/latent_rgb.h"
 #include "strata/doc/error.h"
 #include "strata/scenes/scene.h"
 #include "strata/diffusion/tensor_index.h"
@@ -181,6 +182,8 @@ fs::path export_model(const TrainOptions& o, diffusion::AutoencoderKL& vae, diff
       {"strata.training.ldm_batch", std::to_string(o.ldm_batch)},
       {"strata.training.held_out", held_out_description()},
       {"modelspec.architecture", "strata-shapes-ldm"},
+      // The live preview's colours for this VAE (networks/latent_rgb.h), fitted on its fp32 weights.
+      {diffusion::kLatentRgbKey, diffusion::latent_rgb_metadata(diffusion::fit_latent_rgb(vae, scale_factor))},
   };
   fs::create_directories(o.out_dir);
   const fs::path file = o.out_dir / (o.model_name + ".safetensors");

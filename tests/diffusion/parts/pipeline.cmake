@@ -26,3 +26,6 @@ if(TARGET strata-cli)
       PASS_REGULAR_EXPRESSION "task ${task}.*[0-2]/2 images have every stated attribute right.*background +[0-9.]+ %")
   endforeach()
 endif()
+
+# Live preview colours: the latent→RGB projection (choice, fitting, storage) and the embedded model.
+strata_diffusion_test(test_diffusion_preview SOURCES test_latent_rgb.cpp LIBS strata_diffusion_pipeline)

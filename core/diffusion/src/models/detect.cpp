@@ -338,6 +338,7 @@ void detect_sd1(const ShapeLookup& s, const UNetDetection& d, const ModelHints& 
     cfg.vae.scale_factor = *hints.vae_scale_factor;
     cfg.notes.push_back("VAE scale factor " + std::to_string(cfg.vae.scale_factor) + " from " + hints.source);
   }
+  if (hints.latent_rgb) cfg.vae.latent_rgb = *hints.latent_rgb;
   if (auto why = check_unet(cfg.unet); !why.empty()) refuse(why);
 }
 

@@ -24,6 +24,7 @@ void ModelHints::fill_from(const ModelHints& other) {
   take(vae_scale_factor, other.vae_scale_factor);
   take(vae_norm_groups, other.vae_norm_groups);
   take(unet_norm_groups, other.unet_norm_groups);
+  take(latent_rgb, other.latent_rgb);
   if (used && !other.source.empty() && source.find(other.source) == std::string::npos) {
     source = source.empty() ? other.source : source + ", " + other.source;
   }
@@ -58,6 +59,18 @@ std::optional<Prediction> parse_prediction(std::string s) {
   return std::nullopt;
 }
 
+// "[n, n, …]" with exactly 15 finite numbers (the preview projection), else nullopt.
+std::optional<std::vector<float>> parse_latent_rgb(const std::string& s) {
+  const auto j = nlohmann::json::parse(s, nullptr, false);
+  if (!j.is_array() || j.size() != 15) return std::nullopt;
+  std::vector<float> out;
+  for (const auto& v : j) {
+    if (!v.is_number() || !std::isfinite(v.get<double>())) return std::nullopt;
+    out.push_back(v.get<float>());
+  }
+  return out;
+}
+
 }  // namespace
 
 ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& metadata) {
@@ -74,6 +87,7 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
   if (auto* v = get("strata.vae.scale_factor")) h.vae_scale_factor = positive_float(*v);
   if (auto* v = get("strata.vae.norm_groups")) h.vae_norm_groups = positive_int(*v);
   if (auto* v = get("strata.unet.norm_groups")) h.unet_norm_groups = positive_int(*v);
+  if (auto* v = get("strata.preview.latent_rgb")) h.latent_rgb = parse_latent_rgb(*v);
   if (auto* v = get("modelspec.prediction_type"); v && !h.prediction) h.prediction = parse_prediction(*v);
   if (auto* v = get("modelspec.architecture"); v && !h.prediction) {
     if (v->size() > 2 && v->compare(v->size() - 2, 2, "-v") == 0) h.prediction = Prediction::VPrediction;
@@ -82,7 +96,7 @@ ModelHints ModelHints::from_metadata(const std::map<std::string, std::string>& m
     h.prediction = Prediction::VPrediction;
   }
   if (h.unet_num_heads || h.unet_head_dim || h.text_heads || h.prediction || h.native_size || h.vae_scale_factor ||
-      h.vae_norm_groups || h.unet_norm_groups) h.source = "__metadata__";
+      h.vae_norm_groups || h.unet_norm_groups || h.latent_rgb) h.source = "__metadata__";
   return h;
 }
 

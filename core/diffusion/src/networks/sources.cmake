@@ -5,4 +5,5 @@ strata_torch_part(strata_diffusion_networks
     src/networks/clip_text_model.cpp
     src/networks/vae.cpp
     src/networks/taesd.cpp
+    src/networks/latent_rgb.cpp
   DEPS strata_diffusion_base)

@@ -11,6 +11,7 @@
 
 #include "models/loader.h"
 #include "cpu_threads.h"
+#include "networks/latent_rgb.h"
 #include "networks/taesd.h"
 #include "pipeline/image_tensor.h"
 #include "pipeline/latent_preview.h"
@@ -61,6 +62,7 @@ class PipelineImpl final : public Pipeline {
     TokenizerChoice chosen;
     tokenizer_ = find_tokenizer(o.tokenizer, model_, &chosen);
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);
+    choose_latent_rgb();
     summary_.config = model_.config;
     summary_.name = o.model.filename().string();
     if (summary_.name.empty()) summary_.name = o.model.parent_path().filename().string();
@@ -275,7 +277,22 @@ class PipelineImpl final : public Pipeline {
       auto rgb = (*taesd_)->forward(x0.to(device_, dtype_)).to(torch::kFloat32);
       return unit_tensor_to_image(rgb);
     }
-    return linear_preview(x0);
+    return linear_preview(x0, latent_rgb_);
+  }
+
+  // The linear preview's projection (networks/latent_rgb.h: stored → family table → fitted now).
+  void choose_latent_rgb() {
+    if (taesd_) return;
+    const auto source = latent_rgb_source(model_.config.vae);
+    const auto t0 = Clock::now();
+    latent_rgb_ = preview_projection(model_.vae);
+    if (source.empty()) {
+      model_.config.notes.push_back("preview colours: latent→RGB projection fitted on this VAE at load (" +
+                                    std::to_string(static_cast<int>(since(t0) * 1000)) + " ms)");
+    } else {
+      model_.config.notes.push_back("preview colours: latent→RGB projection " +
+                                    std::string(source == "stored" ? "stored in the model file" : "of the " + source + " VAE family"));
+    }
   }
 
   void load_taesd(const std::filesystem::path& path) {
@@ -291,6 +308,7 @@ class PipelineImpl final : public Pipeline {
   LoadedModel model_;
   std::shared_ptr<const Tokenizer> tokenizer_;
   std::optional<TAESDDecoder> taesd_;
+  std::vector<float> latent_rgb_;  // the linear preview's projection
   ModelSummary summary_;
   std::optional<std::string> hash_;
 };

@@ -14,7 +14,8 @@
 // kit's / ldm / diffusers layouts) or a diffusers folder's unet/, text_encoder/, scheduler/ configs.
 //   __metadata__ keys: "strata.unet.num_heads", "strata.unet.head_dim", "strata.text_encoder.heads",
 //   "strata.native_size", "strata.vae.scale_factor", "strata.vae.norm_groups", "strata.unet.norm_groups",
-//   "strata.prediction" ("epsilon" | "v"), "modelspec.prediction_type", "modelspec.architecture"
+//   "strata.preview.latent_rgb" (the preview's latent→RGB projection: a JSON array of 15 numbers,
+//   the 4×3 matrix row by row then the RGB bias), "strata.prediction" ("epsilon" | "v"), "modelspec.prediction_type", "modelspec.architecture"
 //   (a "-v" suffix, e.g. "stable-diffusion-v2-768-v", means v-prediction), "ss_v_parameterization".
 #pragma once
 
@@ -73,6 +74,9 @@ struct VAEConfig {
   int latent_channels = 4;
   int norm_groups = 32;
   float scale_factor = 0.18215f;          // UNet-space latent = VAE latent × scale_factor
+  // Linear preview: UNet-space latent (4 channels) → RGB in [-1, 1], 15 numbers (4×3 matrix row by
+  // row, then the bias) when the model file stores them ("strata.preview.latent_rgb"); else empty.
+  std::vector<float> latent_rgb;
   int downsample_factor() const { return 1 << (static_cast<int>(channel_mult.size()) - 1); }
 };
 
@@ -89,6 +93,7 @@ struct ModelHints {
   std::optional<float> vae_scale_factor;  // latent scale ("strata.vae.scale_factor", diffusers vae scaling_factor)
   std::optional<int> vae_norm_groups;     // GroupNorm groups ("strata.vae.norm_groups"; SD: 32)
   std::optional<int> unet_norm_groups;    // GroupNorm groups ("strata.unet.norm_groups"; SD: 32)
+  std::optional<std::vector<float>> latent_rgb;  // preview projection ("strata.preview.latent_rgb", 15 numbers)
   std::string source;                     // where the hints came from ("config.json", …), for notes
 
   // Fills every unset field from `other`.

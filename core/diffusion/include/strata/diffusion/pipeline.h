@@ -157,4 +157,12 @@ class Pipeline {
 // Checks a request without a model (sizes, steps, strength, cfg, image sizes). Throws doc::Error.
 void validate_request(const GenerationRequest& request);
 
+// The live preview's latent→RGB projection fitted by least squares on the model's own VAE (15
+// numbers: a 4×3 matrix, rows = UNet-space latent channels, columns = R, G, B, then the bias).
+// Loads the model on the CPU in fp32. Throws doc::Error like Pipeline::load.
+std::vector<float> fit_preview_projection(const std::filesystem::path& model);
+// Stores `projection` in a .safetensors file's __metadata__ ("strata.preview.latent_rgb"), where
+// the pipeline reads it; only the header is rewritten, the weights stay byte-identical.
+void store_preview_projection(const std::filesystem::path& safetensors, const std::vector<float>& projection);
+
 }  // namespace strata::diffusion
