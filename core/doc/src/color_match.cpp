@@ -98,28 +98,34 @@ void lab_to_rgb(const std::array<double, 3>& lab, std::uint8_t* p) {
   }
 }
 
+// Robust moments per LAB channel: the median and the spread 1.4826 · MAD (σ for a normal
+// distribution), so a shape that covers part of a band does not drag the statistics with it.
 struct Moments {
   std::array<double, 3> mean{}, sd{};
   std::size_t count = 0;
 };
 
+double median(std::vector<double>& v) {
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
 Moments lab_moments(const Image8& image, const std::vector<bool>& where) {
   Moments m;
-  std::array<double, 3> sum{}, sq{};
+  std::array<std::vector<double>, 3> values;
   const auto ch = static_cast<std::size_t>(image.channels);
   for (std::size_t i = 0; i < where.size(); ++i) {
     if (!where[i]) continue;
     const auto lab = rgb_to_lab(&image.pixels[i * ch]);
-    for (std::size_t c = 0; c < 3; ++c) {
-      sum[c] += lab[c];
-      sq[c] += lab[c] * lab[c];
-    }
+    for (std::size_t c = 0; c < 3; ++c) values[c].push_back(lab[c]);
     ++m.count;
   }
   if (m.count == 0) return m;
   for (std::size_t c = 0; c < 3; ++c) {
-    m.mean[c] = sum[c] / static_cast<double>(m.count);
-    m.sd[c] = std::sqrt(std::max(0.0, sq[c] / static_cast<double>(m.count) - m.mean[c] * m.mean[c]));
+    m.mean[c] = median(values[c]);
+    for (double& v : values[c]) v = std::abs(v - m.mean[c]);
+    m.sd[c] = 1.4826 * median(values[c]);
   }
   return m;
 }

@@ -11,9 +11,11 @@
 //     pixels with S = 0 within `band` px of an S > 0 pixel, and the *source*, generated pixels
 //     with S > 0 within `band` px of an S = 0 pixel. Transparent (infilled) pixels have S = 1, so
 //     they are never reference.
-//  2. Both bands are converted to CIELAB (sRGB, D65); per channel c, mean μ and standard
-//     deviation σ of each band (Reinhard et al.'s colour transfer, a moment-matching
-//     simplification of A1111's LAB histogram match).
+//  2. Both bands are converted to CIELAB (sRGB, D65); per channel c, a robust centre μ (the
+//     median) and spread σ (1.4826 · median absolute deviation) of each band: Reinhard et al.'s
+//     colour transfer, a moment-matching simplification of A1111's LAB histogram match, made
+//     robust so that a new shape reaching into the band does not pull the whole region's colour
+//     (with means, a red circle near the seam turned the matched sky cyan).
 //  3. Every generated pixel with S > 0 is mapped per LAB channel: x' = μ_ref + k · (x − μ_src),
 //     k = σ_ref / σ_src clamped to [2/3, 3/2] (k = 1 when σ_src is ~0), so a flat generated sky
 //     next to a busy original is not amplified into noise; the move is weighted by S (a pixel
