@@ -197,6 +197,12 @@ QWidget* PromptPanel::buildParameters() {
   m_scaleBefore->setToolTip(tr("Generate at about the model's native size, then resize to the bbox (InvokeAI's canvas)"));
   m_scaleBefore->setChecked(true);
   form->addRow(QString(), m_scaleBefore);
+  m_colorMatch = new QCheckBox(tr("Match colours at the seam"));
+  m_colorMatch->setObjectName(QStringLiteral("colorMatch"));
+  m_colorMatch->setToolTip(tr("Shift the repainted pixels' colours to the original's around the mask edge, "
+                              "so inpainting and outpainting leave no colour seam (A1111's colour correction)"));
+  m_colorMatch->setChecked(true);
+  form->addRow(QString(), m_colorMatch);
   return box;
 }
 
@@ -237,6 +243,7 @@ generate::GenerationSettings PromptPanel::settings(bool resolveSeed) {
   p.mask_blur = m_maskBlur->value();
   p.infill = comboValue(m_infill, io::kInfillMethods, "infill");
   p.scale_before_processing = m_scaleBefore->isChecked();
+  p.color_match = m_colorMatch->isChecked();
   return p;
 }
 

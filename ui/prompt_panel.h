@@ -103,6 +103,7 @@ class PromptPanel : public QWidget {
   QSpinBox* m_maskBlur;
   QComboBox* m_infill;
   QCheckBox* m_scaleBefore;
+  QCheckBox* m_colorMatch;
   QPushButton* m_invoke;
   QPushButton* m_cancel;
   QProgressBar* m_progress;

@@ -26,42 +26,46 @@ QImage renderTile(const doc::Document& doc, const doc::ToolPreview& preview, doc
   const doc::Rect area{doc::tile_origin(key.tx), doc::tile_origin(key.ty), kTile, kTile};
   std::array<float, kTile * kTile * 4> acc{};  // premultiplied RGBA in [0,1]
   bool any = false;
-  for (const doc::Layer& layer : doc.layers()) {
-    if (!layer.visible) continue;
-    const bool previewed = preview.layer == layer.id;
-    const doc::TiledImage& pixels = previewed && preview.pixels ? *preview.pixels : layer.pixels;
-    const int lx = previewed && preview.x ? *preview.x : layer.x;
-    const int ly = previewed && preview.y ? *preview.y : layer.y;
-    const doc::Rect local = area.translated(-lx, -ly);
-    if (layer.is_mask()) {
-      if (!showMasks || (!layer.inverted && !hasTiles(pixels, local))) continue;
-      const doc::Image8 cov = pixels.read(local);
-      const float tr = maskTint.redF(), tg = maskTint.greenF(), tb = maskTint.blueF();
+  // Raster layers bottom → top first, then every mask's tint over them all (as InvokeAI draws its
+  // inpaint masks), wherever the mask sits in the stack.
+  for (const bool maskPass : {false, true}) {
+    for (const doc::Layer& layer : doc.layers()) {
+      if (!layer.visible || layer.is_mask() != maskPass) continue;
+      const bool previewed = preview.layer == layer.id;
+      const doc::TiledImage& pixels = previewed && preview.pixels ? *preview.pixels : layer.pixels;
+      const int lx = previewed && preview.x ? *preview.x : layer.x;
+      const int ly = previewed && preview.y ? *preview.y : layer.y;
+      const doc::Rect local = area.translated(-lx, -ly);
+      if (layer.is_mask()) {
+        if (!showMasks || (!layer.inverted && !hasTiles(pixels, local))) continue;
+        const doc::Image8 cov = pixels.read(local);
+        const float tr = maskTint.redF(), tg = maskTint.greenF(), tb = maskTint.blueF();
+        for (int i = 0; i < kTile * kTile; ++i) {
+          const int c = layer.inverted ? 255 - cov.pixels[static_cast<std::size_t>(i)] : cov.pixels[static_cast<std::size_t>(i)];
+          if (c == 0) continue;
+          const float a = 0.5f * static_cast<float>(c) / 255.0f;
+          float* d = &acc[static_cast<std::size_t>(i) * 4];
+          d[0] = tr * a + d[0] * (1 - a);
+          d[1] = tg * a + d[1] * (1 - a);
+          d[2] = tb * a + d[2] * (1 - a);
+          d[3] = a + d[3] * (1 - a);
+          any = true;
+        }
+        continue;
+      }
+      if (layer.opacity <= 0 || !hasTiles(pixels, local)) continue;
+      const doc::Image8 px = pixels.read(local);
       for (int i = 0; i < kTile * kTile; ++i) {
-        const int c = layer.inverted ? 255 - cov.pixels[static_cast<std::size_t>(i)] : cov.pixels[static_cast<std::size_t>(i)];
-        if (c == 0) continue;
-        const float a = 0.5f * static_cast<float>(c) / 255.0f;
+        const std::uint8_t* s = &px.pixels[static_cast<std::size_t>(i) * 4];
+        if (s[3] == 0) continue;
+        const float a = s[3] / 255.0f * layer.opacity;
         float* d = &acc[static_cast<std::size_t>(i) * 4];
-        d[0] = tr * a + d[0] * (1 - a);
-        d[1] = tg * a + d[1] * (1 - a);
-        d[2] = tb * a + d[2] * (1 - a);
+        d[0] = s[0] / 255.0f * a + d[0] * (1 - a);
+        d[1] = s[1] / 255.0f * a + d[1] * (1 - a);
+        d[2] = s[2] / 255.0f * a + d[2] * (1 - a);
         d[3] = a + d[3] * (1 - a);
         any = true;
       }
-      continue;
-    }
-    if (layer.opacity <= 0 || !hasTiles(pixels, local)) continue;
-    const doc::Image8 px = pixels.read(local);
-    for (int i = 0; i < kTile * kTile; ++i) {
-      const std::uint8_t* s = &px.pixels[static_cast<std::size_t>(i) * 4];
-      if (s[3] == 0) continue;
-      const float a = s[3] / 255.0f * layer.opacity;
-      float* d = &acc[static_cast<std::size_t>(i) * 4];
-      d[0] = s[0] / 255.0f * a + d[0] * (1 - a);
-      d[1] = s[1] / 255.0f * a + d[1] * (1 - a);
-      d[2] = s[2] / 255.0f * a + d[2] * (1 - a);
-      d[3] = a + d[3] * (1 - a);
-      any = true;
     }
   }
   if (!any) return {};

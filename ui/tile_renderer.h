@@ -1,7 +1,8 @@
 // tile_renderer.h — renders one 64×64 document tile for display, and a cache of rendered tiles.
 //
 // renderTile composites the visible raster layers (opacity applied) and, when masks are shown,
-// tints each visible inpaint mask over them (effective coverage: inverted masks show 255 − c). A
+// tints each visible inpaint mask over all of them, whatever its stack position (effective
+// coverage: inverted masks show 255 − c), so a result layer accepted on top never hides a mask. A
 // tool's preview replaces its layer's pixels or offset. The result is a premultiplied ARGB32
 // QImage at document resolution, or a null QImage when nothing shows in the tile (the view then
 // draws only the checkerboard). TileCache keeps the rendered tiles until invalidated, so a paint

@@ -30,6 +30,7 @@ struct GenerateArgs {
   std::string init_img, mask, strength_map, output = "output.png", preview_path, project;
   CLI::App* cmd = nullptr;  // to ask which options were given
   bool no_scale = false;
+  bool no_color_match = false;
   int preview_every = 0;
 };
 
@@ -95,6 +96,7 @@ int run_generate(GenerateArgs& a) {
     if (!given("--width")) a.width = native;
     if (!given("--height")) a.height = native;
   }
+  s.color_match = !a.no_color_match;
   std::optional<ProjectRun> project;
   std::optional<generate::Request> request;
   if (!a.project.empty()) {
@@ -164,6 +166,8 @@ RunFn add_generate(CLI::App& root) {
   s->add_option("--strength", st.strength, "img2img denoising strength in [0,1]")->default_val(0.75);
   s->add_option("--mask", a->mask, "Mask image (white = repaint with --strength, black = keep); needs -i");
   s->add_option("--mask-blur", st.mask_blur, "Blur (σ, pixels) of the paste-back edge; 0 keeps unmasked pixels exact")->default_val(4);
+  s->add_flag("--no-color-match", a->no_color_match,
+              "Keep the repainted colours as generated (default: match them to the original at the seam)");
   s->add_option("--strength-map", a->strength_map, "Greyscale per-pixel strength (white = 1); needs -i");
   add_choice(s, "--infill", st.infill, io::kInfillMethods, "How transparent init pixels are pre-filled");
   s->add_flag("--scale-before-processing", st.scale_before_processing,

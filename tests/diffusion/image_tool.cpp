@@ -1,6 +1,12 @@
 // image_tool — tiny image helper for the CLI end-to-end script (tests/diffusion/cli_generate.sh):
 //   image_tool halves OUT.png W H LEFT RIGHT [alpha]   grey halves; with "alpha": an RGB pattern on
 //                                                      the left (opaque), fully transparent right
+//   image_tool sky OUT.png W H                        a smooth blue sky (30,78,214 ± a gentle
+//                                                      gradient) on the left, transparent right
+//   image_tool seam IMG.png INIT.png                   the seam measure (doc::seam_difference):
+//                                                      mean RGB of IMG 4 px into the generated side
+//                                                      minus 4 px into the kept side, where INIT's
+//                                                      opaque pixels are kept (--strength 0)
 //   image_tool same-left A.png B.png                   exit 0 and "left half equal" when the RGB of
 //                                                      the left halves is bit-identical
 //   image_tool project OUT.ora IMG.png                 a project: IMG as a raster layer of strength 0,
@@ -12,6 +18,9 @@
 #include <cstdlib>
 #include <string>
 
+#include <cmath>
+
+#include "strata/doc/color_match.h"
 #include "strata/doc/commands.h"
 #include "strata/io/image_codec.h"
 #include "strata/io/project.h"
@@ -40,6 +49,35 @@ int main(int argc, char** argv) {
         }
       }
       strata::io::write_png(argv[2], img);
+      return 0;
+    }
+    if (cmd == "sky" && argc == 5) {
+      const int w = std::atoi(argv[3]), h = std::atoi(argv[4]);
+      Image8 img(w, h, 4, 0);
+      for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w / 2; ++x) {
+          img.at(x, y, 0) = static_cast<std::uint8_t>(30 + y * 20 / h);
+          img.at(x, y, 1) = static_cast<std::uint8_t>(78 + y * 30 / h);
+          img.at(x, y, 2) = static_cast<std::uint8_t>(214 - y * 10 / h);
+          img.at(x, y, 3) = 255;
+        }
+      }
+      strata::io::write_png(argv[2], img);
+      return 0;
+    }
+    if (cmd == "seam" && argc == 4) {
+      const Image8 img = strata::io::read_image(argv[2]), init = strata::io::read_image(argv[3]);
+      strata::doc::ImageF s(init.width, init.height, 1, 1.0f);
+      for (int y = 0; y < init.height; ++y) {
+        for (int x = 0; x < init.width; ++x) s.at(x, y) = init.at(x, y, init.channels - 1) == 255 ? 0.0f : 1.0f;
+      }
+      const auto d = strata::doc::seam_difference(img, s, 4);
+      if (!d) {
+        std::printf("no seam\n");
+        return 1;
+      }
+      std::printf("seam difference RGB %+.1f %+.1f %+.1f, magnitude %.1f\n", (*d)[0], (*d)[1], (*d)[2],
+                  std::sqrt((*d)[0] * (*d)[0] + (*d)[1] * (*d)[1] + (*d)[2] * (*d)[2]));
       return 0;
     }
     if (cmd == "project" && argc == 4) {
@@ -98,6 +136,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 2;
   }
-  std::fprintf(stderr, "usage: image_tool halves OUT W H LEFT RIGHT [alpha] | same-left A B | project OUT IMG | check-project P IMG N\n");
+  std::fprintf(stderr, "usage: image_tool halves OUT W H LEFT RIGHT [alpha] | sky OUT W H | seam IMG INIT | same-left A B | project OUT IMG | check-project P IMG N\n");
   return 2;
 }

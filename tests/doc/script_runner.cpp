@@ -220,10 +220,15 @@ void Runner::execute(const std::vector<std::string>& t) {
     out_ << "\n";
   } else if (c == "strength_at") {
     expect_args(t, 2);
-    const Composition comp = compose(doc_, {num(t[1]), num(t[2]), 1, 1});
+    // Composed over the bbox, as a generation is: whether a mask is present depends on the rect.
+    const Rect bbox = doc_.bbox();
+    const int x = num(t[1]) - bbox.x, y = num(t[2]) - bbox.y;
+    if (x < 0 || y < 0 || x >= bbox.width || y >= bbox.height) throw std::runtime_error("strength_at: outside the bbox");
+    const Composition comp = compose(doc_, bbox);
+    const std::size_t i = static_cast<std::size_t>(y) * static_cast<std::size_t>(bbox.width) + static_cast<std::size_t>(x);
     char buf[64];
-    std::snprintf(buf, sizeof buf, "  S=%.3f rgba=%d %d %d %d\n", comp.strength.pixels[0], comp.rgba.pixels[0],
-                  comp.rgba.pixels[1], comp.rgba.pixels[2], comp.rgba.pixels[3]);
+    std::snprintf(buf, sizeof buf, "  S=%.3f rgba=%d %d %d %d\n", comp.strength.pixels[i], comp.rgba.pixels[i * 4],
+                  comp.rgba.pixels[i * 4 + 1], comp.rgba.pixels[i * 4 + 2], comp.rgba.pixels[i * 4 + 3]);
     out_ << buf;
   } else {
     throw std::runtime_error("unknown command " + c);

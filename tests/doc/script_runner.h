@@ -12,7 +12,7 @@
 //   opacity ID F | strength ID F | feather ID PX | position ID X Y
 //   fill ID X Y W H COLOR|COVERAGE | paint ID X Y W H COLOR | clear ID X Y W H | clear_layer ID
 //   bbox X Y W H
-//   undo | redo | history | dump | pixel ID X Y | strength_at X Y (compose of a 1×1 rect)
+//   undo | redo | history | dump | pixel ID X Y | strength_at X Y (S and colour at a pixel of compose(bbox))
 //   expect_error COMMAND...          the command must throw doc::Error; prints its code and message
 //
 // Every edit is pushed on a History; the transcript echoes each line ("> line") followed by the

@@ -70,9 +70,18 @@ TEST_CASE("compose: strength and alpha rules, table-driven", "[doc][compose]") {
        {-2, 0, 4, 1}, {1, 1, 0.3f, 0.3f}, {0, 0, 255, 255}},
       {"negative coordinates", [](Document& d) { raster(d, {-10, -10, 4, 4}, opaque, 0.6f); },
        {-8, -7, 3, 1}, {0.6f, 0.6f, 1}, {255, 255, 0}},
-      {"mask overrides raster strength where it covers",
+      {"a mask in the rect: masked pixels take its opacity, the others 0 (layer strength ignored)",
        [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.75f); mask(d, {0, 0, 1, 4}, 102); },
-       {0, 0, 2, 1}, {0.4f, 0.75f}, {255, 255}},
+       {0, 0, 2, 1}, {0.4f, 0.0f}, {255, 255}},
+      {"a mask elsewhere in the document leaves the layers' strengths",
+       [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.75f); mask(d, {100, 100, 4, 4}, 255); },
+       {0, 0, 2, 1}, {0.75f, 0.75f}, {255, 255}},
+      {"with a mask, empty pixels outside it still get 1 (outpainting)",
+       [](Document& d) { raster(d, {0, 0, 2, 1}, opaque, 0.75f); mask(d, {0, 0, 1, 1}, 255); },
+       {0, 0, 3, 1}, {1, 0, 1}, {255, 255, 0}},
+      {"with a mask, a half-transparent pixel outside it: its transparent part gets 1",
+       [](Document& d) { raster(d, {0, 0, 4, 4}, half, 0.75f); mask(d, {3, 3, 1, 1}, 255); },
+       {2, 3, 2, 1}, {1 - a128, 1}, {128, 128}},
       {"mask over a transparent pixel: empty pixels get 1",
        [](Document& d) { mask(d, {0, 0, 4, 4}, 51); }, {0, 0, 1, 1}, {1}, {0}},
       {"mask over a half-transparent pixel: covered part takes M, the rest 1",
@@ -87,9 +96,15 @@ TEST_CASE("compose: strength and alpha rules, table-driven", "[doc][compose]") {
       {"inverted empty mask covers everything with 1",
        [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.3f); mask(d, {0, 0, 0, 0}, 0, 0, true); },
        {0, 0, 1, 1}, {1}, {255}},
-      {"inverted mask: painted pixels keep the raster strength",
+      {"inverted mask: painted pixels are outside the mask and kept",
        [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.3f); mask(d, {0, 0, 1, 4}, 255, 0, true); },
-       {0, 0, 2, 1}, {0.3f, 1}, {255, 255}},
+       {0, 0, 2, 1}, {0, 1}, {255, 255}},
+      {"several masks: each masks its own pixels, the rest is kept",
+       [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.9f); mask(d, {0, 0, 1, 1}, 255); mask(d, {2, 0, 1, 1}, 51); },
+       {0, 0, 3, 1}, {1, 0, 0.2f}, {255, 255, 255}},
+      {"an empty visible mask has no effect",
+       [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.3f); mask(d, {0, 0, 0, 0}, 0); },
+       {0, 0, 1, 1}, {0.3f}, {255}},
       {"mask coverage 0 does not override",
        [](Document& d) { raster(d, {0, 0, 4, 4}, opaque, 0.0f); mask(d, {0, 0, 4, 4}, 0); },
        {0, 0, 1, 1}, {0}, {255}},
@@ -147,18 +162,18 @@ TEST_CASE("compose: feather blurs a mask edge into a Gaussian ramp", "[doc][comp
   CHECK(comp.strength.pixels[11] == 0.0f);         // 5 px outside: beyond the feather, raster strength 0
 }
 
-TEST_CASE("compose: a feathered mask blends into the raster strength without dipping", "[doc][compose]") {
+TEST_CASE("compose: a feathered soft mask ramps from its opacity down to 0 outside it", "[doc][compose]") {
   Document doc;
-  raster(doc, {0, 0, 64, 64}, opaque, 0.3f);
+  raster(doc, {0, 0, 64, 64}, opaque, 0.3f);  // the layer's 0.3 does not count once a mask is present
   mask(doc, {0, 0, 32, 64}, 128, 8);  // strength 0.502 left of x = 32
   const Composition comp = compose(doc, {16, 10, 32, 1});
   const float inside = 128.0f / 255.0f;
   CHECK(comp.strength.pixels.front() == Approx(inside));
-  CHECK(comp.strength.pixels.back() == Approx(0.3f));
+  CHECK(comp.strength.pixels.back() == 0.0f);  // x = 47: beyond the feather, kept exactly
   for (std::size_t i = 1; i < comp.strength.pixels.size(); ++i) {
     CAPTURE(i);
     CHECK(comp.strength.pixels[i] <= comp.strength.pixels[i - 1] + 1e-6f);  // monotone ramp
-    CHECK(comp.strength.pixels[i] >= 0.3f - 1e-6f);
+    CHECK(comp.strength.pixels[i] >= 0.0f);
   }
 }
 

@@ -197,3 +197,27 @@ TEST_CASE("record_settings keeps what a project remembers and the rest of `into`
   CHECK(r.batch_size == 2);
   CHECK(r.width == 512);
 }
+
+TEST_CASE("colour match: on by default, carried into the request and recorded with a strength map", "[generate]") {
+  doc::Document d;
+  doc::History h(d);
+  h.push(std::make_unique<doc::SetBBox>(doc::Rect{0, 0, 64, 64}));
+  h.push(doc::AddLayer::raster("photo", doc::Image8(32, 64, 4, 255), 0, 0));  // right half empty: outpainting
+  CHECK(GenerationSettings{}.color_match);
+  diffusion::GeneratedImage image;
+  diffusion::ModelSummary model;
+  for (const bool on : {true, false}) {
+    GenerationSettings s = settings();
+    s.color_match = on;
+    const generate::Request r = generate::build_request(d, d.bbox(), s);
+    CHECK(r.diffusion.color_match == on);
+    REQUIRE(r.diffusion.strength_map);
+    const io::GenerationInfo info = generate::describe(r, image, model, "", 0);
+    REQUIRE(info.find_extra("Colour match"));
+    CHECK(*info.find_extra("Colour match") == (on ? "on" : "off"));
+  }
+  generate::ImageInputs in;
+  in.width = in.height = 64;
+  const io::GenerationInfo txt = generate::describe(generate::build_request(in, settings()), image, model, "", 0);
+  CHECK_FALSE(txt.find_extra("Colour match"));  // no init image, no seam: nothing to record
+}

@@ -110,6 +110,39 @@ TEST_CASE("generation: invoke shows previews, progress, then stages; accept adds
   CHECK(test::state(f.c->document()) == before);
 }
 
+TEST_CASE("generation: with a mask only masked pixels are repainted; the overlay stays over the accepted layer",
+          "[ui][generation][mask]") {
+  Fixture f;
+  f.service->resultColor = {20, 200, 20, 255};
+  REQUIRE(f.c->push(std::make_unique<doc::SetBBox>(doc::Rect{0, 0, 128, 128})));
+  f.c->push(doc::AddLayer::raster("photo", doc::Image8(128, 128, 4, 255), 0, 0));  // strength 0.75
+  f.c->push(doc::AddLayer::mask("inpaint"));
+  const doc::LayerId maskId = f.c->document().layers().back().id;
+  f.c->push(doc::fill_mask(f.c->document(), maskId, {0, 0, 64, 128}, 255));
+  // The mask sits at the bottom of the stack: the overlay must still draw above the photo.
+  REQUIRE(f.c->push(std::make_unique<doc::MoveLayer>(maskId, 0)));
+  REQUIRE(f.c->document().layers().front().id == maskId);
+
+  f.w.actions()->action(QStringLiteral("gen.invoke"))->trigger();
+  REQUIRE(test::waitUntil([&] { return f.w.generation()->stagingCount() == 1 && !f.w.generation()->isBusy(); }));
+  const auto& map = f.service->received.at(0).request.diffusion.strength_map;
+  REQUIRE(map);
+  CHECK(map->at(10, 10) == 1.0f);   // masked: the mask's opacity
+  CHECK(map->at(100, 10) == 0.0f);  // outside the mask: kept, whatever the layer's strength
+  REQUIRE(f.w.generation()->accept());
+
+  f.w.canvas()->setView(QPointF(0, 0), 1.0);
+  const QImage shot = f.w.canvas()->grab().toImage();
+  const QColor inMask = shot.pixelColor(f.w.canvas()->docToWidget(QPointF(20, 60)).toPoint());
+  const QColor outside = shot.pixelColor(f.w.canvas()->docToWidget(QPointF(100, 60)).toPoint());
+  INFO("in mask " << inMask.red() << " " << inMask.green() << " " << inMask.blue());
+  INFO("outside " << outside.red() << " " << outside.green() << " " << outside.blue());
+  CHECK(outside.green() > 180);         // the accepted result, untinted
+  CHECK(outside.red() < 40);
+  CHECK(inMask.red() > 100);            // tinted half-way towards the mask colour
+  CHECK(inMask.green() < 150);
+}
+
 TEST_CASE("generation: Esc cancels, leaving the document and staging untouched", "[ui][generation]") {
   Fixture f;
   f.service->stepMs = 20;

@@ -42,20 +42,18 @@ void blur_pass(std::vector<float>& plane, const std::vector<float>& k, int radiu
   }
 }
 
-// Adds one visible mask into V and P (max), see rule 3. Returns whether it reaches into `rect`.
-bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v, std::vector<float>& p) {
+// Adds one visible mask into V (max), see rule 3. Returns whether it reaches into `rect` (V > 0 there).
+bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v) {
   const int r = mask.feather;
   if (!mask.inverted && intersect(mask.content_bounds().expanded(r), rect).empty()) return false;
   const Rect src = rect.expanded(r);
   const Image8 cov = mask.pixels.read(src.translated(-mask.x, -mask.y));
-  std::vector<float> value(cov.pixels.size()), presence(cov.pixels.size());
+  std::vector<float> value(cov.pixels.size());
   for (std::size_t i = 0; i < value.size(); ++i) {
     const std::uint8_t c = mask.inverted ? static_cast<std::uint8_t>(255 - cov.pixels[i]) : cov.pixels[i];
     value[i] = c / 255.0f;
-    presence[i] = c > 0 ? 1.0f : 0.0f;
   }
   feather_blur(value, src.width, src.height, r);
-  feather_blur(presence, src.width, src.height, r);
   bool any = false;
   for (int y = 0; y < rect.height; ++y) {
     for (int x = 0; x < rect.width; ++x) {
@@ -63,8 +61,7 @@ bool accumulate_mask(const Layer& mask, const Rect& rect, std::vector<float>& v,
                                static_cast<std::size_t>(x + r);
       const std::size_t to = static_cast<std::size_t>(y) * static_cast<std::size_t>(rect.width) + static_cast<std::size_t>(x);
       v[to] = std::max(v[to], value[from]);
-      p[to] = std::max(p[to], presence[from]);
-      any = any || presence[from] > 0.0f;
+      any = any || value[from] > 0.0f;
     }
   }
   return any;
@@ -97,10 +94,10 @@ Composition compose(const Document& doc, const Rect& rect) {
   }
   const std::size_t n = static_cast<std::size_t>(rect.area());
   // Premultiplied colour, alpha and raster strength, accumulated bottom → top.
-  std::vector<float> rgb(n * 3, 0.0f), alpha(n, 0.0f), s(n, 1.0f), v(n, 0.0f), p(n, 0.0f);
+  std::vector<float> rgb(n * 3, 0.0f), alpha(n, 0.0f), s(n, 1.0f), v(n, 0.0f);
   bool has_mask = false;
   for (const Layer& l : doc.layers()) {
-    if (l.visible && l.is_mask()) has_mask = accumulate_mask(l, rect, v, p) || has_mask;
+    if (l.visible && l.is_mask()) has_mask = accumulate_mask(l, rect, v) || has_mask;
   }
   for (const Layer& l : doc.layers()) (void)l.content_bounds();  // fill the bounds caches before threads read them
   // Raster layers in horizontal bands, one per core: each band reads only its rows of each layer.
@@ -123,7 +120,7 @@ Composition compose(const Document& doc, const Rect& rect) {
   for (std::size_t i = 0; i < n; ++i) {
     detail::straight_rgba(&rgb[i * 3], alpha[i], &out.rgba.pixels[i * 4]);
     float strength = 1.0f;
-    if (out.rgba.pixels[i * 4 + 3] > 0) strength = (1.0f - p[i]) * s[i] + p[i] * (1.0f - alpha[i]) + alpha[i] * v[i];
+    if (out.rgba.pixels[i * 4 + 3] > 0) strength = has_mask ? (1.0f - alpha[i]) + alpha[i] * v[i] : s[i];
     out.strength.pixels[i] = std::clamp(strength, 0.0f, 1.0f);
   }
   return out;

@@ -24,6 +24,7 @@ diffusion::GenerationRequest from_settings(const GenerationSettings& s) {
   r.clip_skip = s.clip_skip;
   r.mask_blur = s.mask_blur;
   r.scale_before_processing = s.scale_before_processing;
+  r.color_match = s.color_match;
   return r;
 }
 

@@ -42,6 +42,7 @@ io::GenerationInfo describe(const Request& request, const diffusion::GeneratedIm
   if (r.strength_map) {
     info.extra.emplace_back("Strength map", "per-pixel (strength = its maximum)");
     info.extra.emplace_back("Mask blur", std::to_string(r.mask_blur));
+    info.extra.emplace_back("Colour match", r.color_match ? "on" : "off");
   }
   if (image.processed_width != r.width || image.processed_height != r.height) {
     info.extra.emplace_back("Processed at", std::to_string(image.processed_width) + "x" + std::to_string(image.processed_height));

@@ -21,6 +21,7 @@
 #include "pipeline/tokenizer_lookup.h"
 #include "samplers/sampler.h"
 #include "strata/diffusion/pipeline.h"
+#include "strata/doc/color_match.h"
 #include "strata/doc/error.h"
 #include "torch_tensors.h"
 
@@ -160,7 +161,7 @@ class PipelineImpl final : public Pipeline {
   }
 
   // One image of the batch: noise in diffusers' order, sampling with per-pixel start levels,
-  // decode, resize back, paste over the init image.
+  // decode, resize back, match colours at the seam, paste over the init image.
   GeneratedImage generate_one(const GenerationRequest& r, const Prepared& p, const GenerationHooks& hooks,
                               const Conditioning& cond, int index) {
     auto t_start = Clock::now();
@@ -246,7 +247,11 @@ class PipelineImpl final : public Pipeline {
     auto decoded = model_.vae->decode((latents / vc.scale_factor).to(device_, dtype_)).to(torch::kFloat32).cpu();
     result.image = tensor_to_image(resize_image(decoded, r.width, r.height));
     result.decode_seconds = since(t_dec);
-    if (r.init_image) result.image = paste_back(*r.init_image, result.image, p.paste);
+    if (r.init_image) {
+      // Colour match needs both S = 0 and S > 0 pixels (a seam); it never changes S = 0 pixels.
+      if (r.color_match && r.strength_map) doc::match_colors(*r.init_image, result.image, *r.strength_map);
+      result.image = paste_back(*r.init_image, result.image, p.paste);
+    }
     result.seconds = since(t_start);
     return result;
   }

@@ -86,6 +86,11 @@ struct GenerationRequest {
   // Paste-back: the result is blended over the init image with the mask (S > 0), blurred by a
   // Gaussian of this σ in pixels (A1111's "mask blur"); 0 = hard edge, so S = 0 pixels stay exact.
   int mask_blur = 4;
+  // Colour match at the seam (strata/doc/color_match.h), after decoding and before paste-back: the
+  // repainted pixels' LAB statistics near the seam are matched to the kept original's. Applies
+  // only with an init image and a strength map holding both S = 0 and S > 0 pixels, so plain
+  // txt2img/img2img are unaffected and S = 0 pixels stay exact.
+  bool color_match = true;
   // Generate at about the model's native size (same aspect ratio) and resize the result back, as
   // InvokeAI's canvas does. The canvas and `--project` turn it on; plain generation keeps the
   // requested size so that seeds reproduce diffusers.

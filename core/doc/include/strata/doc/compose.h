@@ -15,20 +15,23 @@
 //     uncovered pixels get 1. (Bottom → top this is S ← s_l · a_l + S · (1 − a_l), starting at 1.)
 //
 //  3. Masks. For each visible mask layer, c_l(p) = coverage / 255, or 1 − coverage / 255 when the
-//     mask is inverted; its presence is [c_l(p) > 0]. Both are blurred when feather > 0 (separable
-//     Gaussian, σ = feather / 3, cut off at ±feather px, over the real neighbouring pixels):
-//     v_l = blur(c_l), p_l = blur(presence). Masks combine with max: V = max_l v_l, P = max_l p_l.
+//     mask is inverted. It is blurred when feather > 0 (separable Gaussian, σ = feather / 3, cut
+//     off at ±feather px, over the real neighbouring pixels): v_l = blur(c_l). Masks combine with
+//     max: V = max_l v_l. The rect "has a mask" when V > 0 somewhere in it. A mask with nothing
+//     painted has no effect; an inverted one covers everything with 1; hidden masks are ignored.
 //
-//  4. Result.
-//         S(p) = (1 − P) · S_r  +  P · (A · V + (1 − A))
-//     Where a mask is painted (P = 1) it overrides the layers' strengths: the covered part of the
-//     pixel takes the mask's strength V, its transparent part 1; where no mask is (P = 0) the
-//     layers decide. Across a feathered edge S blends smoothly from one to the other (it never dips
-//     below both). Where the rounded composite alpha is 0 the pixel is empty and S(p) = 1 (it will
-//     be infilled and fully generated: outpainting). S is clamped to [0, 1].
+//  4. Result (InvokeAI's inpainting semantics: once a mask is present, only masked pixels change).
+//         no mask in rect:   S(p) = S_r
+//         a mask in rect:    S(p) = A · V + (1 − A)
+//     Without a mask the layers' strengths decide. With one, layer strengths are ignored: the
+//     covered part of a pixel takes the mask's strength V (brush opacity; soft brushes and feather
+//     make gradients), so pixels outside every mask get 0 and are kept, and its transparent part
+//     gets 1. Where the rounded composite alpha is 0 the pixel is empty and S(p) = 1 (it will be
+//     infilled and fully generated: outpainting works with or without a mask). S is clamped to [0, 1].
 //
 // Consequences: a uniform S ≡ s is plain img2img at s; no layers → rgba fully transparent, S ≡ 1
-// (txt2img); a layer of strength 0 under no mask is kept exactly (paste-back mask S > 0 is empty).
+// (txt2img); a layer of strength 0 under no mask is kept exactly, and so is every opaque pixel
+// outside the masks when a mask is present (paste-back mask S > 0 excludes them).
 // Thread: a pure function of the document; call it on the thread that owns the document (or on a
 // snapshot copy anywhere).
 #pragma once
@@ -41,7 +44,7 @@ struct Composition {
   Rect rect;         // the composed area, document coordinates
   Image8 rgba;       // rect-sized, 4 channels, straight alpha
   ImageF strength;   // rect-sized, 1 channel, S in [0,1]
-  bool has_mask = false;  // some visible mask has P > 0 inside rect
+  bool has_mask = false;  // some visible mask has V > 0 inside rect (rule 4's switch)
 };
 
 // Largest area compose accepts (bbox_max²); beyond it Error(TooLarge).

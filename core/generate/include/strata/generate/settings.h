@@ -54,6 +54,7 @@ struct GenerationSettings {
   int mask_blur = 4;                          // paste-back blur σ in pixels (0 = hard edge)
   InfillMethod infill = InfillMethod::Telea;  // how transparent pixels are pre-filled (outpainting)
   bool scale_before_processing = false;       // generate near the model's native size, resize back
+  bool color_match = true;                    // match repainted colours to the original at the seam
   double strength = 1.0;                      // img2img strength for image inputs (a document
                                               // carries its strengths in its layers)
 };
