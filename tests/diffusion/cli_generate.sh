@@ -36,7 +36,7 @@ check mask-size 2 "mask .*is 64x64" -- "$cli" generate -m "$model" --tokenizer "
 check mask-needs-init 2 "--mask needs an init image" -- "${gen[@]}" -p cat --mask a.png -o x.png
 check mask-and-map 2 "exclude each other" -- "${gen[@]}" -p cat -i a.png --mask a.png --strength-map a.png -o x.png
 # No --tokenizer: a CLIP model with no tokenizer beside it uses the CLIP vocabulary shipped with Strata.
-check no-tokenizer 0 "tokenizer .*bpe_simple_vocab_16e6.txt.gz \(shipped CLIP vocabulary\)" -- "$cli" generate -m "$model" -W 64 -H 64 --steps 2 -p cat -o x.png
+check no-tokenizer 0 "tokenizer .*bpe_simple_vocab_16e6.txt.gz \(shipped CLIP vocabulary\)" -- "$cli" generate -m "$model" -W 64 -H 64 --steps 2 -p cat -o nt.png
 check tokenizer-override 0 "tokenizer $tok \(override\)" -- "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 2 -p cat -o x2.png
 check missing-model 2 "nope.safetensors" -- "$cli" generate -m nope.safetensors --tokenizer "$tok" -p cat -o x.png
 # Without -m: the embedded default model, here pointed at the tiny model; without -W/-H: the
