@@ -1,7 +1,8 @@
 // default_model.cpp — see strata/io/default_model.h.
 #include "strata/io/default_model.h"
 
-#include <cstdlib>
+#include "strata/doc/data_files.h"
+
 #include <system_error>
 
 namespace strata::io {
@@ -10,15 +11,12 @@ namespace fs = std::filesystem;
 
 std::vector<fs::path> default_model_candidates() {
   const std::string file = std::string(kDefaultModelName) + "/" + kDefaultModelName + ".safetensors";
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("STRATA_DEFAULT_MODEL"); env && *env) out.emplace_back(env);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) out.push_back(exe.parent_path().parent_path() / "share/strata/models" / file);
 #ifdef STRATA_SOURCE_MODELS_DIR
-  out.push_back(fs::path(STRATA_SOURCE_MODELS_DIR) / file);
+  const fs::path source = STRATA_SOURCE_MODELS_DIR;
+#else
+  const fs::path source;
 #endif
-  return out;
+  return doc::data_file_candidates("STRATA_DEFAULT_MODEL", "models/" + file, source, file);
 }
 
 std::optional<fs::path> find_default_model() {

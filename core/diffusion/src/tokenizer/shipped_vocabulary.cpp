@@ -1,8 +1,8 @@
 // shipped_vocabulary.cpp — where the CLIP vocabulary installed with Strata is (see clip_tokenizer.h).
-#include <cstdlib>
-#include <system_error>
+#include <string>
 
 #include "strata/diffusion/clip_tokenizer.h"
+#include "strata/doc/data_files.h"
 
 namespace strata::diffusion {
 
@@ -13,23 +13,16 @@ constexpr const char* kVocabFile = "bpe_simple_vocab_16e6.txt.gz";
 }
 
 std::vector<fs::path> shipped_clip_vocabulary_candidates() {
-  std::vector<fs::path> out;
-  if (const char* env = std::getenv("STRATA_CLIP_VOCAB"); env && *env) out.emplace_back(env);
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) out.push_back(exe.parent_path().parent_path() / "share/strata/clip" / kVocabFile);
 #ifdef STRATA_SOURCE_CLIP_DIR
-  out.push_back(fs::path(STRATA_SOURCE_CLIP_DIR) / kVocabFile);
+  const fs::path source = STRATA_SOURCE_CLIP_DIR;
+#else
+  const fs::path source;
 #endif
-  return out;
+  return doc::data_file_candidates("STRATA_CLIP_VOCAB", std::string("clip/") + kVocabFile, source, kVocabFile);
 }
 
 fs::path find_shipped_clip_vocabulary() {
-  for (const fs::path& p : shipped_clip_vocabulary_candidates()) {
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return p;
-  }
-  return {};
+  return doc::first_data_file(shipped_clip_vocabulary_candidates()).value_or(fs::path());
 }
 
 }  // namespace strata::diffusion
