@@ -123,7 +123,7 @@ void DocumentController::reset(io::Project project, const QString& filePath) {
   m_settings = std::move(project.settings);
   m_templateName = std::move(project.template_name);
   m_staging = std::move(project.staging);
-  m_layerGeneration.clear();
+  m_layerGeneration = std::move(project.layer_generation);
   m_filePath = filePath;
   m_settingsModified = false;
   m_undo.setClean();
@@ -144,6 +144,7 @@ io::Project DocumentController::project() const {
   p.settings = m_settings;
   p.template_name = m_templateName;
   p.staging = m_staging;
+  p.layer_generation = m_layerGeneration;  // io drops the records of layers no longer there
   return p;
 }
 

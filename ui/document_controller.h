@@ -88,8 +88,8 @@ class DocumentController : public QObject, private CommandTarget {
   void clearStaging();
 
   // Where a layer's pixels came from: the GenerationInfo of the result that Accept made it from.
-  // Kept for this session only (OpenRaster files do not carry it; a reset forgets it). Exports
-  // write it as PNG metadata (ProjectFiles::exportPng).
+  // Saved with the project (io::Project::layer_generation, by layer id) and restored by reset();
+  // exports write it as PNG metadata (ProjectFiles::exportPng).
   void setLayerGeneration(doc::LayerId id, io::GenerationInfo info) { m_layerGeneration[id.value] = std::move(info); }
   const io::GenerationInfo* layerGeneration(doc::LayerId id) const;
 
@@ -140,7 +140,7 @@ class DocumentController : public QObject, private CommandTarget {
   io::GenerationInfo m_settings;
   std::string m_templateName;
   std::vector<io::StagedImage> m_staging;
-  std::map<quint32, io::GenerationInfo> m_layerGeneration;  // by layer id
+  std::map<std::uint32_t, io::GenerationInfo> m_layerGeneration;  // by layer id; saved in the project
   QString m_filePath;
   bool m_settingsModified = false;
   quint32 m_lastMergeKey = 0;

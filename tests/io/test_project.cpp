@@ -1,4 +1,5 @@
-// Strata projects as OpenRaster: the document, settings and staging round-trip exactly; foreign
+// Strata projects as OpenRaster: the document, settings, staging and accepted layers' generation
+// records round-trip exactly; foreign
 // .ora files load; broken project data is refused naming the file.
 #include <catch2/catch.hpp>
 
@@ -62,6 +63,51 @@ TEST_CASE("project: document, settings and staging round-trip through .ora", "[i
   // Saving what was loaded gives the same file content again.
   io::save_project(dir / "b.ora", q);
   CHECK(doc::dump(io::load_project(dir / "b.ora").document) == doc::dump(p.document));
+}
+
+TEST_CASE("project: accepted layers' generation records round-trip by layer id", "[io][project][layer-generation]") {
+  const auto dir = test::temp_dir("project_layer_generation");
+  io::Project p = sample_project();
+  const doc::LayerId sky = p.document.layers().front().id;
+  io::GenerationInfo info;
+  info.prompt = "a red fox";
+  info.seed = 4242;
+  info.steps = 4;
+  p.layer_generation[sky.value] = info;
+  p.layer_generation[777] = info;  // a layer the document no longer has: dropped at save
+  const io::OraStack stack = io::to_ora(p);
+  CHECK(stack.strata_json.find("\"777\"") == std::string::npos);
+  io::save_project(dir / "a.ora", p);
+  const io::Project q = io::load_project(dir / "a.ora");
+  REQUIRE(q.layer_generation.size() == 1);
+  REQUIRE(q.layer_generation.count(sky.value) == 1);
+  CHECK(q.layer_generation.at(sky.value) == info);
+
+  SECTION("a record for an id with no layer is ignored on load") {
+    io::OraStack s = stack;
+    const std::string key = "\"layer_generation\": {";
+    const auto at = s.strata_json.find(key);
+    REQUIRE(at != std::string::npos);
+    s.strata_json.insert(at + key.size(), "\"999\": " + io::to_json(info) + ", \"x\": " + io::to_json(info) + ",");
+    io::write_ora(dir / "extra.ora", s);
+    const io::Project r = io::load_project(dir / "extra.ora");
+    CHECK(r.layer_generation.size() == 1);
+    CHECK(r.layer_generation.count(sky.value) == 1);
+  }
+  SECTION("a project written before the key existed loads with no records") {
+    io::Project old = sample_project();
+    io::OraStack s = io::to_ora(old);
+    const std::string empty = "\"layer_generation\": {},";
+    const auto at = s.strata_json.find(empty);
+    REQUIRE(at != std::string::npos);
+    s.strata_json.erase(at, empty.size());
+    REQUIRE(s.strata_json.find("layer_generation") == std::string::npos);
+    io::write_ora(dir / "old.ora", s);
+    const io::Project r = io::load_project(dir / "old.ora");
+    CHECK(r.layer_generation.empty());
+    CHECK(doc::dump(r.document) == doc::dump(old.document));
+    CHECK(r.settings == old.settings);
+  }
 }
 
 TEST_CASE("project: empty layers and masks round-trip", "[io][project]") {
@@ -130,6 +176,11 @@ TEST_CASE("project: broken project data is refused naming the file", "[io][proje
   SECTION("a strength out of range") {
     s.layers[2].attributes["strata:strength"] = "7";
     expect("strata:strength is not a number in [0,1]");
+  }
+  SECTION("layer_generation not an object") {
+    const std::string empty = "\"layer_generation\": {}";
+    s.strata_json.replace(s.strata_json.find(empty), empty.size(), "\"layer_generation\": [1]");
+    expect("layer_generation is not an object");
   }
   SECTION("two layers with one id") {
     s.layers[1].attributes["strata:id"] = s.layers[2].attributes["strata:id"];

@@ -1,6 +1,6 @@
 // What a user sees and types: the strength number box (commits on Enter / focus-out, reads 0.3, .3
 // and 30 %), painting with no layer, "Cancelling…", error banners that go away once their cause is
-// fixed, generation metadata in exported PNGs, the embedded model's vocabulary under the prompt,
+// fixed, generation metadata in exported PNGs (kept in the saved project), the embedded model's vocabulary under the prompt,
 // and File ▸ Import image as layer.
 #include <catch2/catch.hpp>
 
@@ -222,7 +222,8 @@ TEST_CASE("error banners go away when their cause is fixed", "[ui][errors]") {
   }
 }
 
-TEST_CASE("export: a PNG of accepted generated pixels carries their metadata; painted pixels carry none",
+TEST_CASE("export: a PNG of accepted generated pixels carries their metadata, also after save and reopen; "
+          "painted pixels carry none",
           "[ui][files][metadata]") {
   Window f;
   const auto dir = test::uiTempDir("export-metadata");
@@ -247,6 +248,18 @@ TEST_CASE("export: a PNG of accepted generated pixels carries their metadata; pa
   CHECK(info->prompt.find("a red fox") != std::string::npos);
   REQUIRE(info->find_extra("Exported from layer"));
   CHECK(info->find_extra("Exported from layer")->find("a red fox") != std::string::npos);
+
+  // Saved and reopened in a fresh window, the accepted layer still knows its generation.
+  const auto project = dir / "fox.ora";
+  REQUIRE(files->saveAs(QString::fromStdString(project.string())));
+  Window g;
+  REQUIRE(g.w.files()->open(QString::fromStdString(project.string())));
+  const auto reopened = dir / "reopened.png";
+  REQUIRE(g.w.files()->exportPng(QString::fromStdString(reopened.string()), true));
+  const auto again = io::read_generation_metadata(reopened);
+  REQUIRE(again);
+  CHECK(again->seed == seed);
+  CHECK(again->prompt.find("a red fox") != std::string::npos);
 }
 
 TEST_CASE("the embedded model's vocabulary and an example prompt show under the prompt", "[ui][vocabulary]") {

@@ -1,6 +1,8 @@
 // Strata projects ⇄ OpenRaster stacks (mapping documented in strata/io/project.h).
 #include "strata/io/project.h"
 
+#include <charconv>
+
 #include <nlohmann/json.hpp>
 
 #include "strata/doc/compose.h"
@@ -164,6 +166,14 @@ json staging_json(const Project& p, std::map<std::string, std::vector<std::uint8
   return list;
 }
 
+// A layer_generation key: the decimal layer id, 0 when it is not one.
+std::uint32_t layer_id_key(const std::string& key) {
+  std::uint32_t id = 0;
+  const char* end = key.data() + key.size();
+  const auto [ptr, ec] = std::from_chars(key.data(), end, id);
+  return ec == std::errc{} && ptr == end ? id : 0;
+}
+
 }  // namespace
 
 OraStack to_ora(const Project& p) {
@@ -182,6 +192,11 @@ OraStack to_ora(const Project& p) {
             {"settings", json::parse(to_json(p.settings))},
             {"template", p.template_name}};
   j["staging"] = staging_json(p, s.strata_files);
+  json gen = json::object();
+  for (const auto& [id, info] : p.layer_generation) {
+    if (d.contains(doc::LayerId{id})) gen[std::to_string(id)] = json::parse(to_json(info));
+  }
+  j["layer_generation"] = std::move(gen);
   s.strata_json = j.dump(2);
   return s;
 }
@@ -215,6 +230,13 @@ Project from_ora(const OraStack& s, const std::string& name) {
         auto f = s.strata_files.find(entry);
         if (f == s.strata_files.end()) corrupt(name, "staged image " + entry + " is missing");
         p.staging.push_back({decode_image(f->second, name + ": " + entry), from_json(e.at("info").dump(), name + ": " + entry)});
+      }
+      const json gen = j.value("layer_generation", json::object());
+      if (!gen.is_object()) corrupt(name, "layer_generation is not an object");
+      for (const auto& [key, info] : gen.items()) {
+        const std::uint32_t id = layer_id_key(key);
+        if (id == 0 || !p.document.contains(doc::LayerId{id})) continue;  // no such layer: ignored
+        p.layer_generation[id] = from_json(info.dump(), name + ": strata/project.json layer_generation " + key);
       }
     } else {
       const doc::Rect whole{0, 0, s.width, s.height};

@@ -13,8 +13,12 @@
 //   * mergedimage.png = the visible raster layers (masks excluded), composited.
 //   * strata/project.json: { "schema": "strata.project", "version": 1, "origin": [x, y],
 //     "bbox": [x, y, w, h], "settings": <GenerationInfo JSON>, "template": "<name>",
-//     "staging": [ {"image": "strata/staging/0.png", "info": <GenerationInfo JSON>}, ... ] }
+//     "staging": [ {"image": "strata/staging/0.png", "info": <GenerationInfo JSON>}, ... ],
+//     "layer_generation": { "<strata:id>": <GenerationInfo JSON>, ... } }
 //     and one PNG per staged result under strata/staging/.
+//   * layer_generation: what an accepted result was generated with, by layer id (strata:id); saving
+//     drops records of layers the document no longer has, loading ignores ids it has no layer for
+//     (and files without the key load with none).
 //   * A plain .ora from another program (no strata/project.json) loads as raster layers with the
 //     default strength; its canvas becomes the bbox when that is a valid bbox (multiples of 8,
 //     64…8192), else the bbox is the default size at the origin.
@@ -26,7 +30,9 @@
 // Thread-safety: reentrant, any thread; the Project is a value (its Document a cheap snapshot).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -46,6 +52,7 @@ struct Project {
   GenerationInfo settings;        // prompt, negative prompt, seed, steps, cfg, sampler, …
   std::string template_name;      // the prompt template picked ("" = none)
   std::vector<StagedImage> staging;  // results not yet accepted into the document
+  std::map<std::uint32_t, GenerationInfo> layer_generation;  // accepted results' parameters, by layer id
 };
 
 void save_project(const std::filesystem::path& path, const Project& project);
