@@ -2,15 +2,11 @@
 
 #include <QSettings>
 
+#include "named_combo.h"
+
 namespace strata::ui {
 
 namespace {
-
-template <typename Table>
-QString idText(const Table& table, doc::NamedValue<Table> value) {
-  const std::string_view id = doc::id_of(table, value);
-  return QString::fromUtf8(id.data(), static_cast<qsizetype>(id.size()));
-}
 
 // A stored name; a value this version does not know keeps the default, with a warning naming it.
 template <typename Table>

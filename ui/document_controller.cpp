@@ -30,6 +30,8 @@ std::unique_ptr<doc::Command> layerPropertyCommand(const doc::Layer& l, LayerPro
     if (std::abs(now - to) < 1e-6) return nullptr;
     return std::make_unique<doc::SetLayerProperty>(l.id, p, to);
   };
+  // Opacity and strength are stored as float: compare in float precision, or 0.3 would never
+  // equal the 0.3f already stored and every re-set would record a step.
   const auto fraction = [&value] { return static_cast<double>(static_cast<float>(value.toDouble())); };
   switch (property) {
     case LayerProperty::Name: {

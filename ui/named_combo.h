@@ -4,17 +4,26 @@
 
 #include <QComboBox>
 #include <QString>
+#include <string_view>
 
 #include "strata/doc/names.h"
 
 namespace strata::ui {
 
+// A name from a table (UTF-8, not NUL-terminated) as a QString.
+inline QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+// The id of `value` as a QString (settings files, item data).
+template <typename Table>
+QString idText(const Table& table, doc::NamedValue<Table> value) {
+  return qstr(doc::id_of(table, value));
+}
+
 // Adds one item per listed row: text = label, data = id.
 template <typename Table>
 void fillCombo(QComboBox* box, const Table& table) {
   for (const auto& row : table) {
-    if (row.listed) box->addItem(QString::fromUtf8(row.label.data(), static_cast<qsizetype>(row.label.size())),
-                                 QString::fromUtf8(row.id.data(), static_cast<qsizetype>(row.id.size())));
+    if (row.listed) box->addItem(qstr(row.label), qstr(row.id));
   }
 }
 
@@ -27,8 +36,7 @@ doc::NamedValue<Table> comboValue(const QComboBox* box, const Table& table, std:
 // Selects the item of `value` (unchanged when the combo lacks it).
 template <typename Table>
 void selectComboValue(QComboBox* box, const Table& table, doc::NamedValue<Table> value) {
-  const std::string_view id = doc::id_of(table, value);
-  const int i = box->findData(QString::fromUtf8(id.data(), static_cast<qsizetype>(id.size())));
+  const int i = box->findData(idText(table, value));
   if (i >= 0) box->setCurrentIndex(i);
 }
 

@@ -26,8 +26,6 @@ namespace strata::ui {
 
 namespace {
 
-QString qstr(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
-
 // The samplers or schedules Strata runs, labelled with A1111's names.
 template <typename Rows>
 void fillRunnable(QComboBox* box, const Rows& rows) {

@@ -26,6 +26,15 @@ QImage renderTile(const doc::Document& doc, const doc::ToolPreview& preview, doc
   const doc::Rect area{doc::tile_origin(key.tx), doc::tile_origin(key.ty), kTile, kTile};
   std::array<float, kTile * kTile * 4> acc{};  // premultiplied RGBA in [0,1]
   bool any = false;
+  // Pixel i of the tile under colour (r, g, b) at coverage a ("over", premultiplied accumulator).
+  const auto over = [&acc, &any](int i, float r, float g, float b, float a) {
+    float* d = &acc[static_cast<std::size_t>(i) * 4];
+    d[0] = r * a + d[0] * (1 - a);
+    d[1] = g * a + d[1] * (1 - a);
+    d[2] = b * a + d[2] * (1 - a);
+    d[3] = a + d[3] * (1 - a);
+    any = true;
+  };
   // Raster layers bottom → top first, then every mask's tint over them all (as InvokeAI draws its
   // inpaint masks), wherever the mask sits in the stack.
   for (const bool maskPass : {false, true}) {
@@ -43,13 +52,7 @@ QImage renderTile(const doc::Document& doc, const doc::ToolPreview& preview, doc
         for (int i = 0; i < kTile * kTile; ++i) {
           const int c = layer.inverted ? 255 - cov.pixels[static_cast<std::size_t>(i)] : cov.pixels[static_cast<std::size_t>(i)];
           if (c == 0) continue;
-          const float a = 0.5f * static_cast<float>(c) / 255.0f;
-          float* d = &acc[static_cast<std::size_t>(i) * 4];
-          d[0] = tr * a + d[0] * (1 - a);
-          d[1] = tg * a + d[1] * (1 - a);
-          d[2] = tb * a + d[2] * (1 - a);
-          d[3] = a + d[3] * (1 - a);
-          any = true;
+          over(i, tr, tg, tb, 0.5f * static_cast<float>(c) / 255.0f);
         }
         continue;
       }
@@ -58,13 +61,7 @@ QImage renderTile(const doc::Document& doc, const doc::ToolPreview& preview, doc
       for (int i = 0; i < kTile * kTile; ++i) {
         const std::uint8_t* s = &px.pixels[static_cast<std::size_t>(i) * 4];
         if (s[3] == 0) continue;
-        const float a = s[3] / 255.0f * layer.opacity;
-        float* d = &acc[static_cast<std::size_t>(i) * 4];
-        d[0] = s[0] / 255.0f * a + d[0] * (1 - a);
-        d[1] = s[1] / 255.0f * a + d[1] * (1 - a);
-        d[2] = s[2] / 255.0f * a + d[2] * (1 - a);
-        d[3] = a + d[3] * (1 - a);
-        any = true;
+        over(i, s[0] / 255.0f, s[1] / 255.0f, s[2] / 255.0f, s[3] / 255.0f * layer.opacity);
       }
     }
   }

@@ -75,6 +75,16 @@ class TempFile {
   bool committed_ = false;
 };
 
+// The 8-byte little-endian length and the JSON header, padded with spaces to a multiple of 8.
+void write_header(TempFile& out, const nlohmann::ordered_json& header) {
+  std::string h = header.dump();
+  h.append((8 - h.size() % 8) % 8, ' ');
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((static_cast<std::uint64_t>(h.size()) >> (8 * i)) & 0xff);
+  out.write(len, 8);
+  out.write(h.data(), h.size());
+}
+
 }  // namespace
 
 void save_safetensors(const std::filesystem::path& path, const NamedTensors& tensors,
@@ -97,20 +107,11 @@ void save_safetensors(const std::filesystem::path& path, const NamedTensors& ten
     offset += bytes;
     data.push_back(std::move(c));
   }
-  std::string h = header.dump();
-  h.append((8 - h.size() % 8) % 8, ' ');
-  unsigned char len[8];
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((static_cast<std::uint64_t>(h.size()) >> (8 * i)) & 0xff);
   TempFile out(path);
-  out.write(len, 8);
-  out.write(h.data(), h.size());
+  write_header(out, header);
   for (const auto& c : data) out.write(c.data_ptr(), static_cast<std::size_t>(c.numel()) * c.element_size());
   out.commit(path);
 }
-
-}  // namespace strata::diffusion
-
-namespace strata::diffusion {
 
 void set_safetensors_metadata(const std::filesystem::path& path, const std::map<std::string, std::string>& updates) {
   std::ifstream in(path, std::ios::binary);
@@ -132,12 +133,8 @@ void set_safetensors_metadata(const std::filesystem::path& path, const std::map<
   for (auto it = header.begin(); it != header.end(); ++it) {
     if (it.key() != "__metadata__") out[it.key()] = it.value();
   }
-  std::string h = out.dump();
-  h.append((8 - h.size() % 8) % 8, ' ');
-  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((static_cast<std::uint64_t>(h.size()) >> (8 * i)) & 0xff);
   TempFile tmp(path);
-  tmp.write(len, 8);
-  tmp.write(h.data(), h.size());
+  write_header(tmp, out);
   std::vector<char> buf(1 << 20);
   while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
     tmp.write(buf.data(), static_cast<std::size_t>(in.gcount()));

@@ -49,7 +49,7 @@ std::optional<ZipReader::Entry> ZipReader::find(std::string_view entry_name) con
   if (zip_stat_index(archive_, static_cast<zip_uint64_t>(index), 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE)) {
     corrupt(name_ + ": " + key, "unreadable zip directory entry");
   }
-  return Entry{static_cast<std::uint64_t>(index), st.size, (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0};
+  return Entry{static_cast<std::uint64_t>(index), st.size};
 }
 
 std::vector<std::string> ZipReader::names() const {
@@ -62,53 +62,37 @@ std::vector<std::string> ZipReader::names() const {
 }
 
 std::vector<std::uint8_t> ZipReader::read(std::string_view entry_name, const Entry& entry, std::uint64_t max_bytes) const {
-  const std::string where = name_ + ": " + std::string(entry_name);
   if (entry.size > max_bytes) {
-    fail(doc::ErrorCode::TooLarge, where,
+    fail(doc::ErrorCode::TooLarge, name_ + ": " + std::string(entry_name),
          "entry is " + std::to_string(entry.size) + " bytes uncompressed, more than the limit of " + std::to_string(max_bytes));
   }
-  zip_file_t* file = zip_fopen_index(archive_, entry.index, 0);
-  if (!file) corrupt(where, std::string("cannot open the entry (") + zip_strerror(archive_) + ")");
-  std::vector<std::uint8_t> data(static_cast<std::size_t>(entry.size));
-  std::uint64_t done = 0;
-  std::string problem;
-  while (done < entry.size) {
-    const zip_int64_t n = zip_fread(file, data.data() + done, entry.size - done);
-    if (n < 0) {
-      problem = std::string("damaged data (") + zip_file_strerror(file) + ")";
-      break;
-    }
-    if (n == 0) {
-      problem = "data ends after " + std::to_string(done) + " of " + std::to_string(entry.size) + " bytes";
-      break;
-    }
-    done += static_cast<std::uint64_t>(n);
-  }
-  if (problem.empty()) {
-    std::uint8_t extra = 0;
-    const zip_int64_t n = zip_fread(file, &extra, 1);  // reaching the end also checks the CRC
-    if (n < 0) problem = std::string("damaged data (") + zip_file_strerror(file) + ")";
-    if (n > 0) problem = "data is longer than the " + std::to_string(entry.size) + " bytes declared";
-  }
-  zip_fclose(file);
-  if (!problem.empty()) corrupt(where, problem);
-  return data;
+  return inflate(entry_name, entry, static_cast<std::size_t>(entry.size), true);
 }
 
 std::vector<std::uint8_t> ZipReader::read_prefix(std::string_view entry_name, const Entry& entry, std::size_t n) const {
+  return inflate(entry_name, entry, static_cast<std::size_t>(std::min<std::uint64_t>(n, entry.size)), false);
+}
+
+std::vector<std::uint8_t> ZipReader::inflate(std::string_view entry_name, const Entry& entry, std::size_t want,
+                                             bool whole) const {
   const std::string where = name_ + ": " + std::string(entry_name);
-  const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(n, entry.size));
   zip_file_t* file = zip_fopen_index(archive_, entry.index, 0);
   if (!file) corrupt(where, std::string("cannot open the entry (") + zip_strerror(archive_) + ")");
   std::vector<std::uint8_t> data(want);
   std::size_t done = 0;
   std::string problem;
   while (done < want) {
-    const zip_int64_t got = zip_fread(file, data.data() + done, want - done);
-    if (got < 0) problem = std::string("damaged data (") + zip_file_strerror(file) + ")";
-    if (got == 0) problem = "data ends after " + std::to_string(done) + " of " + std::to_string(entry.size) + " bytes";
-    if (got <= 0) break;
-    done += static_cast<std::size_t>(got);
+    const zip_int64_t n = zip_fread(file, data.data() + done, want - done);
+    if (n < 0) problem = std::string("damaged data (") + zip_file_strerror(file) + ")";
+    if (n == 0) problem = "data ends after " + std::to_string(done) + " of " + std::to_string(entry.size) + " bytes";
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  if (whole && problem.empty()) {
+    std::uint8_t extra = 0;
+    const zip_int64_t n = zip_fread(file, &extra, 1);  // reaching the end also checks the CRC
+    if (n < 0) problem = std::string("damaged data (") + zip_file_strerror(file) + ")";
+    if (n > 0) problem = "data is longer than the " + std::to_string(entry.size) + " bytes declared";
   }
   zip_fclose(file);
   if (!problem.empty()) corrupt(where, problem);

@@ -3,7 +3,8 @@
 // ZipReader opens a byte buffer (which must outlive it) read-only with consistency checks and
 // reads entries with a size limit, inflating in a stream that stops one byte past the declared size
 // (so a directory that understates an entry cannot make it inflate further), or only an entry's
-// first bytes (to sniff a signature before committing to the whole entry); ZipWriter collects entries and returns the archive's bytes.
+// first bytes (to sniff a signature before committing to the whole entry); ZipWriter collects
+// entries and returns the archive's bytes.
 // Errors: CorruptFile "<name>: ..." for an unreadable archive or entry, TooLarge for an entry
 // over the limit, Runtime for a libzip failure while writing.
 #pragma once
@@ -29,8 +30,7 @@ class ZipReader {
 
   struct Entry {
     std::uint64_t index = 0;
-    std::uint64_t size = 0;             // uncompressed, as the central directory says
-    std::uint64_t compressed_size = 0;  // as stored
+    std::uint64_t size = 0;  // uncompressed, as the central directory says
   };
   std::optional<Entry> find(std::string_view entry_name) const;
   // Names of all entries, in directory order.
@@ -44,6 +44,9 @@ class ZipReader {
   std::vector<std::uint8_t> read_prefix(std::string_view entry_name, const Entry& entry, std::size_t n) const;
 
  private:
+  // Inflates the first `want` bytes; `whole`: also checks that the entry ends there (and its CRC).
+  std::vector<std::uint8_t> inflate(std::string_view entry_name, const Entry& entry, std::size_t want, bool whole) const;
+
   struct zip* archive_ = nullptr;
   std::string name_;
 };

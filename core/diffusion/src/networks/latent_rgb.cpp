@@ -97,12 +97,12 @@ std::vector<float> fit_latent_rgb(AutoencoderKL& vae, float scale_factor) {
   return fit_latent_rgb(mean.cpu() * scale_factor, rgb);
 }
 
-std::vector<float> preview_projection(AutoencoderKL& vae) {
-  const auto source = latent_rgb_source(vae->config());
-  if (source == "stored") return vae->config().latent_rgb;
-  if (source == "sd") return sd_latent_rgb();
-  if (source == "sdxl") return sdxl_latent_rgb();
-  return fit_latent_rgb(vae, vae->config().scale_factor);
+PreviewProjection preview_projection(AutoencoderKL& vae) {
+  std::string source = latent_rgb_source(vae->config());
+  if (source == "stored") return {vae->config().latent_rgb, source};
+  if (source == "sd") return {sd_latent_rgb(), source};
+  if (source == "sdxl") return {sdxl_latent_rgb(), source};
+  return {fit_latent_rgb(vae, vae->config().scale_factor), source};
 }
 
 std::string latent_rgb_metadata(const std::vector<float>& p) {

@@ -37,7 +37,11 @@ std::vector<float> fit_latent_rgb(const torch::Tensor& latents, const torch::Ten
 std::vector<float> fit_latent_rgb(AutoencoderKL& vae, float scale_factor);
 
 // The projection a model's previews use (order in the file comment); fits when nothing else fits.
-std::vector<float> preview_projection(AutoencoderKL& vae);
+struct PreviewProjection {
+  std::vector<float> rgb;
+  std::string source;  // latent_rgb_source's answer; "" = fitted now
+};
+PreviewProjection preview_projection(AutoencoderKL& vae);
 
 // `p` as the metadata value: a JSON array of 15 numbers.
 std::string latent_rgb_metadata(const std::vector<float>& p);

@@ -65,8 +65,7 @@ class PipelineImpl final : public Pipeline {
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);
     choose_latent_rgb();
     summary_.config = model_.config;
-    summary_.name = o.model.filename().string();
-    if (summary_.name.empty()) summary_.name = o.model.parent_path().filename().string();
+    summary_.name = model_name(o.model);
     summary_.tokenizer = chosen.path;
     summary_.tokenizer_origin = chosen.origin;
     summary_.load_seconds = since(t0);
@@ -288,15 +287,16 @@ class PipelineImpl final : public Pipeline {
   // The linear preview's projection (networks/latent_rgb.h: stored → family table → fitted now).
   void choose_latent_rgb() {
     if (taesd_) return;
-    const auto source = latent_rgb_source(model_.config.vae);
     const auto t0 = Clock::now();
-    latent_rgb_ = preview_projection(model_.vae);
-    if (source.empty()) {
+    PreviewProjection chosen = preview_projection(model_.vae);
+    latent_rgb_ = std::move(chosen.rgb);
+    if (chosen.source.empty()) {
       model_.config.notes.push_back("preview colours: latent→RGB projection fitted on this VAE at load (" +
                                     std::to_string(static_cast<int>(since(t0) * 1000)) + " ms)");
     } else {
       model_.config.notes.push_back("preview colours: latent→RGB projection " +
-                                    std::string(source == "stored" ? "stored in the model file" : "of the " + source + " VAE family"));
+                                    (chosen.source == "stored" ? std::string("stored in the model file")
+                                                               : "of the " + chosen.source + " VAE family"));
     }
   }
 

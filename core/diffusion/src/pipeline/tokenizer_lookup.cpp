@@ -25,11 +25,11 @@ class PaddedTokenizer final : public Tokenizer {
   int pad_id_;
 };
 
+}  // namespace
+
 std::string model_name(const std::filesystem::path& model) {
   return model.filename().empty() ? model.parent_path().filename().string() : model.filename().string();
 }
-
-}  // namespace
 
 TokenizerChoice choose_tokenizer(const std::filesystem::path& override_path, const std::filesystem::path& model,
                                  const std::filesystem::path& with_model, const TextEncoderConfig& text) {

@@ -4,12 +4,16 @@
 
 #include <filesystem>
 #include <memory>
+#include <string>
 
 #include "models/loader.h"
 #include "strata/diffusion/model_tokenizer.h"
 #include "strata/diffusion/tokenizer.h"
 
 namespace strata::diffusion {
+
+// A model's display name: the file's name, or a diffusers folder's name (also with a trailing '/').
+std::string model_name(const std::filesystem::path& model);
 
 // choose_tokenizer + open_tokenizer_for for a loaded model; `chosen` (optional) receives the choice.
 std::unique_ptr<Tokenizer> find_tokenizer(const std::filesystem::path& given, const LoadedModel& model,
