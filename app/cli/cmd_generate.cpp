@@ -110,6 +110,8 @@ int run_generate(GenerateArgs& a) {
   }
   const diffusion::GenerationRequest& req = request->diffusion;
 
+  // Before the model loads: a Ctrl-C during loading cancels at the first step.
+  std::signal(SIGINT, on_sigint);
   auto pipeline = diffusion::Pipeline::load(a.pipe);
   std::cerr << "strata-cli: tokenizer " << pipeline->summary().tokenizer.string() << " ("
             << pipeline->summary().tokenizer_origin << ")\n";
@@ -121,7 +123,6 @@ int run_generate(GenerateArgs& a) {
     hooks.preview_every = a.preview_every;
     hooks.on_preview = [&](const diffusion::Preview& p) { io::write_png(a.preview_path, p.image); };
   }
-  std::signal(SIGINT, on_sigint);
   auto images = pipeline->generate(req, hooks);
   bar.finish();
   if (project) {

@@ -73,7 +73,10 @@ check project-size-flag 2 "takes size" -- "$cli" generate -m "$model" --tokenize
 
 # Ctrl-C: exit 130 and no partial file.
 "$cli" generate -m "$model" --tokenizer "$tok" -W 64 -H 64 --steps 1000 -p cat -o interrupted.png >/dev/null 2>err.txt &
-pid=$!; sleep 3; kill -INT $pid; wait $pid; rc=$?
+pid=$!
+# Interrupt once sampling is under way (loading can take seconds on a busy machine).
+for _ in $(seq 1 600); do grep -q "step" err.txt 2>/dev/null && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+kill -INT $pid; wait $pid; rc=$?
 if [ "$rc" = 130 ] && [ ! -e interrupted.png ]; then echo "ok   ctrl-c"; else echo "FAIL ctrl-c: exit $rc"; cat err.txt; fails=$((fails+1)); fi
 
 total=33
