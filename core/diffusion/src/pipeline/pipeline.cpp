@@ -19,6 +19,7 @@
 #include "pipeline/strength_map.h"
 #include "pipeline/text_conditioning.h"
 #include "pipeline/tokenizer_lookup.h"
+#include "pipeline/vae_codec.h"
 #include "samplers/sampler.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/color_match.h"
@@ -144,9 +145,9 @@ class PipelineImpl final : public Pipeline {
     torch::Tensor image;
     if (p.from_init) {
       image = resize_image(image_to_tensor(*r.init_image), p.size.width, p.size.height);
-      auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(image.to(device_, dtype_)).to(torch::kFloat32));
-      p.post_mean = post.mean.cpu();
-      p.post_std = post.std.cpu();
+      auto post = vae_encode(model_.vae, image, r.vae_tiling, device_, dtype_);
+      p.post_mean = post.mean;
+      p.post_std = post.std;
       // Differential diffusion: a latent pixel starts at its own level; before that it is the init
       // latent noised to the current level with the fixed initial noise.
       if (p.plan->steps_run() > 0) {
@@ -154,7 +155,7 @@ class PipelineImpl final : public Pipeline {
         if (!(p.levels > p.plan->run.front().level).any().item<bool>()) p.levels = torch::Tensor();  // uniform start
       }
     }
-    p.extra = inpaint_conditioning(image, p.strength, f);
+    p.extra = inpaint_conditioning(image, p.strength, f, r.vae_tiling);
     if (r.init_image) p.paste = paste_mask(strength_full, r.mask_blur);
     return p;
   }
@@ -243,7 +244,7 @@ class PipelineImpl final : public Pipeline {
       throw doc::Error(doc::ErrorCode::Cancelled, "cancelled before decoding");
     }
     auto t_dec = Clock::now();
-    auto decoded = model_.vae->decode((latents / vc.scale_factor).to(device_, dtype_)).to(torch::kFloat32).cpu();
+    auto decoded = vae_decode(model_.vae, latents, r.vae_tiling, device_, dtype_);
     result.image = tensor_to_image(resize_image(decoded, r.width, r.height));
     result.decode_seconds = since(t_dec);
     if (r.init_image) {
@@ -259,14 +260,13 @@ class PipelineImpl final : public Pipeline {
   // channels (diffusers and A1111 order): mask = 1 where anything is repainted; the masked image is
   // the init image with repainted pixels set to 0 (mid grey), encoded to its posterior mean.
   // Without an init image everything is repainted over a grey image. Undefined for 4-channel models.
-  torch::Tensor inpaint_conditioning(const torch::Tensor& image, const torch::Tensor& strength, int f) {
+  torch::Tensor inpaint_conditioning(const torch::Tensor& image, const torch::Tensor& strength, int f, VaeTiling tiling) {
     const int extra = model_.config.unet.in_channels - model_.config.vae.latent_channels;
     if (extra <= 0) return {};
     auto mask = latent_repaint_mask(strength, f);
     auto keep = (strength <= 0).to(torch::kFloat32);
     auto masked = image.defined() ? image * keep : torch::zeros({1, 3, strength.size(2), strength.size(3)});
-    auto post = AutoencoderKLImpl::split_moments(model_.vae->encode_moments(masked.to(device_, dtype_)).to(torch::kFloat32));
-    auto latent = post.mean.cpu() * model_.config.vae.scale_factor;
+    auto latent = vae_encode(model_.vae, masked, tiling, device_, dtype_).mean * model_.config.vae.scale_factor;
     auto cat = torch::cat({mask, latent}, 1);
     if (cat.size(1) != extra) {
       throw doc::Error(doc::ErrorCode::UnsupportedModel,

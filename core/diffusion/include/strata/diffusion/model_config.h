@@ -19,6 +19,7 @@
 //   (a "-v" suffix, e.g. "stable-diffusion-v2-768-v", means v-prediction), "ss_v_parameterization".
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "strata/diffusion/tensor_index.h"
+#include "strata/doc/names.h"
 
 namespace strata::diffusion {
 
@@ -35,6 +37,13 @@ std::string_view to_string(ModelFamily family);
 
 enum class Prediction { Epsilon, VPrediction };
 std::string_view to_string(Prediction prediction);  // "epsilon", "v"
+// The one name table (CLI --prediction, settings, metadata, the GUI's model settings).
+inline constexpr std::array<doc::Named<Prediction>, 4> kPredictions{{
+    {Prediction::Epsilon, "epsilon", "ε (epsilon)"},
+    {Prediction::VPrediction, "v", "v-prediction"},
+    {Prediction::Epsilon, "eps", "ε (epsilon)", false},
+    {Prediction::VPrediction, "v_prediction", "v-prediction", false},
+}};
 
 struct UNetConfig {
   int in_channels = 4;                    // 9 for inpainting checkpoints

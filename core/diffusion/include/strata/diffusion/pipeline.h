@@ -36,6 +36,14 @@ inline constexpr std::array<doc::Named<Precision>, 3> kPrecisions{{
     {Precision::BF16, "bf16", "bf16"},
     {Precision::FP16, "fp16", "fp16 (CUDA)"},
 }};
+// VAE encode/decode in overlapping tiles with blended seams (large images within this machine's
+// memory): Auto tiles above a size, On always, Off never.
+enum class VaeTiling { Auto, On, Off };
+inline constexpr std::array<doc::Named<VaeTiling>, 3> kVaeTilings{{
+    {VaeTiling::Auto, "auto", "Automatic (large images)"},
+    {VaeTiling::On, "on", "Always"},
+    {VaeTiling::Off, "off", "Never"},
+}};
 std::string_view to_string(Device d);
 std::string_view to_string(Precision p);
 // Throw doc::Error(InvalidArgument) naming the value and listing the valid ones.
@@ -57,8 +65,23 @@ struct PipelineOptions {
   Device device = Device::CPU;
   Precision precision = Precision::FP32;
   int threads = 0;                          // intra-op threads; 0 = all cores
+  // The user's prediction type for this model (CLI --prediction, the GUI's model settings); unset:
+  // detected (model_config.h). Overriding a type the model states itself is obeyed, with a note.
+  std::optional<Prediction> prediction;
   // Optional: called on the loading thread with the share of the weights loaded (0..1).
   std::function<void(double)> on_load_progress;
+};
+
+// SDXL's size conditioning (diffusers' add_time_ids), in pixels. 0 = diffusers' default: original
+// and target size = the size generated (H, W), crop (0, 0). Ignored by models without it.
+struct SizeConditioning {
+  int original_width = 0;
+  int original_height = 0;
+  int crop_left = 0;
+  int crop_top = 0;
+  int target_width = 0;
+  int target_height = 0;
+  bool operator==(const SizeConditioning&) const = default;
 };
 
 struct GenerationRequest {
@@ -95,6 +118,10 @@ struct GenerationRequest {
   // InvokeAI's canvas does. The canvas and `--project` turn it on; plain generation keeps the
   // requested size so that seeds reproduce diffusers.
   bool scale_before_processing = false;
+  SizeConditioning size_conditioning;       // SDXL base / refiner
+  double aesthetic_score = 6.0;             // SDXL refiner only (diffusers' defaults)
+  double negative_aesthetic_score = 2.5;
+  VaeTiling vae_tiling = VaeTiling::Auto;
 };
 
 struct Progress {
