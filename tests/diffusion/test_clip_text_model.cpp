@@ -69,8 +69,7 @@ TEST_CASE("clip: hidden_state indexing follows transformers' hidden_states", "[c
   auto model = load_tiny();
   auto ids = cases().at("input_ids");
   // index 0 = embeddings (token + position), no layer run.
-  auto emb = model->embeddings->token_embedding->weight.index({ids}) +
-             model->embeddings->position_embedding->weight.unsqueeze(0);
+  auto emb = model->token_embedding->weight.index({ids}) + model->position_weight.unsqueeze(0);
   CHECK(torch::equal(model->hidden_state(ids, 0), emb));
   CHECK(torch::equal(model->hidden_state(ids, 2), model->hidden_state(ids, -1)));
   CHECK(torch::equal(model->hidden_state(ids, 1), model->hidden_state(ids, -2)));

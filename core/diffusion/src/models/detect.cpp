@@ -10,6 +10,7 @@
 // level); leejet/stable-diffusion.cpp docs/model_config.md (detection by key markers).
 #include <algorithm>
 #include <charconv>
+#include <functional>
 #include <set>
 
 #include "models/detect_util.h"
@@ -194,6 +195,7 @@ UNetDetection detect_unet(const ShapeLookup& s) {
 // HF CLIPTextModel layout under `prefix` (…text_model.).
 TextEncoderConfig detect_clip(const ShapeLookup& s, std::string_view prefix) {
   TextEncoderConfig t;
+  t.prefix = std::string(prefix);
   const auto& tok = s.need(cat(prefix, "embeddings.token_embedding.weight"), 2);
   t.vocab_size = static_cast<int>(tok[0]);
   t.width = static_cast<int>(tok[1]);
@@ -203,15 +205,20 @@ TextEncoderConfig detect_clip(const ShapeLookup& s, std::string_view prefix) {
   return t;
 }
 
-// open_clip TextTransformer layout under `prefix` (…model.).
+// open_clip TextTransformer layout under `prefix` (…model.): fused in_proj, exact GELU, pad 0.
 TextEncoderConfig detect_openclip(const ShapeLookup& s, std::string_view prefix) {
   TextEncoderConfig t;
+  t.prefix = std::string(prefix);
+  t.layout = TextLayout::OpenCLIP;
   const auto& tok = s.need(cat(prefix, "token_embedding.weight"), 2);
   t.vocab_size = static_cast<int>(tok[0]);
   t.width = static_cast<int>(tok[1]);
   t.max_positions = static_cast<int>(s.need(cat(prefix, "positional_embedding"), 2)[0]);
   t.layers = s.count_indices(cat(prefix, "transformer.resblocks."));
   t.mlp_width = static_cast<int>(s.need(cat(prefix, "transformer.resblocks.0.mlp.c_fc.weight"), 2)[0]);
+  if (const auto* proj = s.find(cat(prefix, "text_projection")); proj && proj->size() == 2) {
+    t.projection_dim = static_cast<int>((*proj)[1]);  // stored [width, proj], used as x @ P
+  }
   t.quick_gelu = false;
   t.pad_id = 0;
   return t;
@@ -233,20 +240,19 @@ VAEConfig detect_vae(const ShapeLookup& s) {
   return v;
 }
 
-// Heads: hints first, then the convention (CLIP/OpenCLIP: 64 channels per head).
-void choose_text_heads(TextEncoderConfig& t, const ModelHints& hints, std::vector<std::string>& notes) {
-  if (hints.text_quick_gelu) t.quick_gelu = *hints.text_quick_gelu;
-  if (hints.text_heads) {
-    t.heads = *hints.text_heads;
-    notes.push_back("text encoder heads " + std::to_string(t.heads) + " from " + hints.source +
-                    " (head count is not in the shapes)");
+// Heads: the hint first, then the convention (CLIP/OpenCLIP: 64 channels per head).
+void choose_text_heads(TextEncoderConfig& t, std::optional<int> hint, const std::string& source,
+                       std::vector<std::string>& notes) {
+  const std::string which = "text encoder " + t.prefix.substr(0, t.prefix.size() - 1);
+  if (hint) {
+    t.heads = *hint;
+    notes.push_back(which + ": " + std::to_string(t.heads) + " heads from " + source + " (not in the shapes)");
   } else if (t.width >= 64 && t.width % 64 == 0) {
     t.heads = t.width / 64;
-    notes.push_back("text encoder heads " + std::to_string(t.heads) +
-                    " = width/64 (CLIP convention; head count is not in the shapes)");
+    notes.push_back(which + ": " + std::to_string(t.heads) + " heads = width/64 (CLIP convention; not in the shapes)");
   } else {
     t.heads = 1;
-    notes.push_back("text encoder heads unknown: width " + std::to_string(t.width) +
+    notes.push_back(which + ": heads unknown, width " + std::to_string(t.width) +
                     " is not a multiple of 64 and no config says; assumed 1 (add a config.json)");
   }
 }
@@ -287,47 +293,137 @@ std::string check_unet(const UNetConfig& u) {
   return {};
 }
 
-std::string sd1_variant(int in_channels) {
-  switch (in_channels) {
+std::string variant_name(ModelFamily family, const UNetDetection& d, int in, bool refiner) {
+  if (family == ModelFamily::SDXL) {
+    if (refiner) return "refiner";
+    return in == 9 ? "inpainting" : in == 4 ? "base" : "unknown (UNet in_channels " + std::to_string(in) + ")";
+  }
+  if (family == ModelFamily::SD2 && d.label_emb) return "unclip";
+  switch (in) {
     case 4: return "txt2img";
     case 9: return "inpainting";
     case 8: return "instruct-pix2pix";
-    default: return "unknown (UNet in_channels " + std::to_string(in_channels) + ")";
+    case 5: return "depth";
+    case 7: return "x4-upscaler";
+    default: return "unknown (UNet in_channels " + std::to_string(in) + ")";
   }
 }
 
-void detect_sd1(const ShapeLookup& s, const UNetDetection& d, const ModelHints& hints, ModelConfig& cfg) {
-  cfg.variant = sd1_variant(cfg.unet.in_channels);
+// The text encoders of each family, with the layers and norms their context uses.
+void detect_text_encoders(const ShapeLookup& s, const ModelHints& hints, ModelConfig& cfg,
+                          const std::function<void(std::string)>& refuse) {
+  auto missing = [&](std::string_view prefix, std::string_view what) {
+    refuse("no " + std::string(what) + " (" + std::string(prefix) + "*) in " + s.culprit() +
+           "; Strata needs a complete checkpoint");
+  };
+  switch (cfg.family) {
+    case ModelFamily::SD1:
+    case ModelFamily::Unknown:
+      if (!s.has_prefix(kCLIP)) return missing(kCLIP, "text encoder");
+      cfg.text = detect_clip(s, kCLIP);
+      if (hints.text_quick_gelu) cfg.text.quick_gelu = *hints.text_quick_gelu;
+      choose_text_heads(cfg.text, hints.text_heads, hints.source, cfg.notes);
+      return;
+    case ModelFamily::SD2:
+      if (s.has_prefix(kOpenCLIP)) {
+        cfg.text = detect_openclip(s, kOpenCLIP);
+        cfg.text.skip_layers = 1;  // penultimate block of the stored tower, then ln_final
+      } else if (s.has_prefix(kCLIP)) {
+        // Converted from diffusers: the tower is stored already cut to the layers SD 2.x uses.
+        cfg.text = detect_clip(s, kCLIP);
+        cfg.text.quick_gelu = hints.text_quick_gelu.value_or(false);
+        cfg.text.pad_id = 0;
+      } else {
+        return missing(kOpenCLIP, "OpenCLIP text encoder");
+      }
+      choose_text_heads(cfg.text, hints.text_heads, hints.source, cfg.notes);
+      return;
+    case ModelFamily::SDXL: {
+      const bool refiner = s.has_prefix(kRefinerBigG);
+      if (refiner) {
+        cfg.text = detect_openclip(s, kRefinerBigG);
+        choose_text_heads(cfg.text, hints.text2_heads ? hints.text2_heads : hints.text_heads, hints.source, cfg.notes);
+      } else {
+        if (!s.has_prefix(kSDXLCLIP)) return missing(kSDXLCLIP, "CLIP-L text encoder");
+        if (!s.has_prefix(kSDXLBigG)) return missing(kSDXLBigG, "OpenCLIP bigG text encoder");
+        cfg.text = detect_clip(s, kSDXLCLIP);
+        if (hints.text_quick_gelu) cfg.text.quick_gelu = *hints.text_quick_gelu;
+        choose_text_heads(cfg.text, hints.text_heads, hints.source, cfg.notes);
+        cfg.text.skip_layers = 1;
+        cfg.text.context_final_norm = false;
+        cfg.text2 = detect_openclip(s, kSDXLBigG);
+        choose_text_heads(*cfg.text2, hints.text2_heads, hints.source, cfg.notes);
+      }
+      TextEncoderConfig& big_g = cfg.text2 ? *cfg.text2 : cfg.text;
+      big_g.skip_layers = 1;  // penultimate, no ln_final; the pooled output uses the last block + ln_final
+      big_g.context_final_norm = false;
+      if (big_g.projection_dim <= 0) refuse(big_g.prefix + "text_projection: missing from " + s.culprit());
+      return;
+    }
+  }
+}
+
+// SDXL's added conditioning: y = [pooled (projection_dim), ids × adm_time_dim] → label_emb.
+void detect_adm(const ShapeLookup& s, ModelConfig& cfg, const std::function<void(std::string)>& refuse) {
+  const auto& w = s.need(cat(kUNet, "label_emb.0.0.weight"), 2);  // [temb, adm_in]
+  const int adm_in = static_cast<int>(w[1]);
+  const TextEncoderConfig& big_g = cfg.text2 ? *cfg.text2 : cfg.text;
+  const int ids = cfg.variant == "refiner" ? 5 : 6;
+  const int rest = adm_in - big_g.projection_dim;
+  if (rest <= 0 || rest % ids != 0 || (rest / ids) % 2 != 0) {
+    return refuse(cat(kUNet, "label_emb.0.0.weight") + " takes " + std::to_string(adm_in) +
+                  " inputs: not the pooled text embedding (" + std::to_string(big_g.projection_dim) + ") + " +
+                  std::to_string(ids) + " size/crop ids");
+  }
+  cfg.unet.adm_in_channels = adm_in;
+  cfg.unet.adm_time_ids = ids;
+  cfg.unet.adm_time_dim = rest / ids;
+}
+
+// Text encoders, VAE and the checks that decide whether Strata can run the model.
+void detect_components(const ShapeLookup& s, const UNetDetection& d, const ModelHints& hints, ModelConfig& cfg) {
+  const bool xl = cfg.family == ModelFamily::SDXL;
+  cfg.variant = variant_name(cfg.family, d, cfg.unet.in_channels, xl && s.has_prefix(kRefinerBigG));
   cfg.supported = true;
-  auto refuse = [&](std::string why) {
+  const std::function<void(std::string)> refuse = [&](std::string why) {
     if (cfg.supported) cfg.reason = std::move(why);
     cfg.supported = false;
   };
   if (cfg.unet.in_channels != 4 && cfg.unet.in_channels != 9) {
-    refuse("SD 1.x " + cfg.variant + " UNet (in_channels " + std::to_string(cfg.unet.in_channels) +
+    refuse(std::string(to_string(cfg.family)) + " " + cfg.variant + " UNet (in_channels " +
+           std::to_string(cfg.unet.in_channels) +
            ") is not supported; Strata runs 4-channel (txt2img) and 9-channel (inpainting) UNets");
   }
   if (!d.uniform_res) refuse("UNet with different res-block counts per level " + list_string(d.res_per_level));
-  if (!d.uniform_depth) refuse("UNet with different transformer depths per level " + list_string(d.depth_per_level));
   if (d.middle_depth == 0) refuse("UNet without a middle-block transformer");
-  if (d.label_emb) refuse("UNet with a class/ADM embedding (label_emb) is not an SD 1.x model");
-  if (s.has_prefix(kCLIP)) {
-    cfg.text = detect_clip(s, kCLIP);
-    choose_text_heads(cfg.text, hints, cfg.notes);
-    if (cfg.text.width % cfg.text.heads != 0) refuse("text encoder width not divisible by its head count");
-    if (cfg.text.width != cfg.unet.context_dim) {
-      refuse("text encoder width " + std::to_string(cfg.text.width) + " differs from the UNet context dim " +
+  if (!d.uniform_depth) {
+    cfg.unet.depth_per_level = d.depth_per_level;
+    cfg.unet.middle_depth = d.middle_depth;
+    cfg.notes.push_back("transformer depth per level " + list_string(d.depth_per_level) + ", middle block " +
+                        std::to_string(d.middle_depth));
+  }
+  if (d.label_emb && !xl) refuse("UNet with a class embedding (label_emb): SD 2.x unCLIP is not supported");
+  if (xl && !d.label_emb) refuse("SDXL UNet without its added-conditioning embedding (label_emb)");
+  detect_text_encoders(s, hints, cfg, refuse);
+  if (cfg.supported) {
+    int width = cfg.text.width + (cfg.text2 ? cfg.text2->width : 0);
+    if (width != cfg.unet.context_dim) {
+      refuse("text encoder width " + std::to_string(width) + " differs from the UNet context dim " +
              std::to_string(cfg.unet.context_dim));
     }
-  } else {
-    refuse("no text encoder (cond_stage_model.transformer.text_model.*) in " + s.culprit() +
-           "; Strata needs a complete checkpoint");
+    for (const auto* t : {&cfg.text, cfg.text2 ? &*cfg.text2 : nullptr}) {
+      if (t == nullptr) continue;
+      if (t->width % t->heads != 0) refuse(t->prefix + ": width not divisible by its head count");
+      if (t->layers <= t->skip_layers) refuse(t->prefix + ": " + std::to_string(t->layers) + " layers, too few");
+    }
   }
+  if (xl && d.label_emb && cfg.supported) detect_adm(s, cfg, refuse);
   if (s.has_prefix(kVAE)) {
     cfg.vae = detect_vae(s);
   } else {
     refuse("no VAE (first_stage_model.*) in " + s.culprit() + "; Strata needs a complete checkpoint");
   }
+  if (xl) cfg.vae.scale_factor = 0.13025f;
   if (hints.vae_norm_groups) cfg.vae.norm_groups = *hints.vae_norm_groups;
   if (hints.unet_norm_groups) cfg.unet.norm_groups = *hints.unet_norm_groups;
   if (hints.vae_norm_groups || hints.unet_norm_groups) {
@@ -339,60 +435,30 @@ void detect_sd1(const ShapeLookup& s, const UNetDetection& d, const ModelHints& 
     cfg.notes.push_back("VAE scale factor " + std::to_string(cfg.vae.scale_factor) + " from " + hints.source);
   }
   if (hints.latent_rgb) cfg.vae.latent_rgb = *hints.latent_rgb;
-  if (auto why = check_unet(cfg.unet); !why.empty()) refuse(why);
-}
-
-// SD 2.x / SDXL: recognised and described as far as the shapes go, never loaded.
-void detect_unsupported(const ShapeLookup& s, const UNetDetection& d, const ModelHints& hints, ModelConfig& cfg) {
-  cfg.supported = false;
-  const bool xl = cfg.family == ModelFamily::SDXL;
-  cfg.reason = xl ? "recognised as SDXL, not supported yet" : "recognised as SD 2.x, not supported yet";
-  try {
-    if (xl) {
-      if (s.has_prefix(kSDXLCLIP)) {
-        cfg.text = detect_clip(s, kSDXLCLIP);
-        choose_text_heads(cfg.text, hints, cfg.notes);
-      }
-      std::string_view big_g = s.has_prefix(kSDXLBigG) ? kSDXLBigG : kRefinerBigG;
-      if (s.has_prefix(big_g)) {
-        auto g = detect_openclip(s, big_g);
-        if (!s.has_prefix(kSDXLCLIP)) cfg.text = g;
-        cfg.notes.push_back("OpenCLIP text encoder (" + std::string(big_g) + "): width " + std::to_string(g.width) +
-                            ", layers " + std::to_string(g.layers) + ", mlp " + std::to_string(g.mlp_width));
-      }
-    } else if (s.has_prefix(kOpenCLIP)) {
-      cfg.text = detect_openclip(s, kOpenCLIP);
-      choose_text_heads(cfg.text, hints, cfg.notes);
-    } else if (s.has_prefix(kCLIP)) {
-      cfg.text = detect_clip(s, kCLIP);
-      cfg.text.quick_gelu = false;
-      cfg.text.pad_id = 0;
-      choose_text_heads(cfg.text, hints, cfg.notes);
-    }
-    if (s.has_prefix(kVAE)) cfg.vae = detect_vae(s);
-  } catch (const Error& e) {
-    cfg.notes.push_back(std::string("incomplete: ") + e.what());
-  }
-  if (xl) cfg.vae.scale_factor = 0.13025f;
-  if (!d.uniform_depth) {
-    cfg.notes.push_back("transformer depth per level " + list_string(d.depth_per_level) + ", middle block " +
-                        std::to_string(d.middle_depth));
-  }
-  if (!xl && !cfg.prediction_from_hint) {
+  cfg.leading_spacing = hints.leading_spacing.value_or(xl);
+  if (cfg.family == ModelFamily::SD2 && !cfg.prediction_from_hint) {
     cfg.notes.push_back("prediction type is not in the shapes: SD 2.x 768-v checkpoints use v-prediction, "
-                        "512-base ones epsilon (the tensors are identical)");
+                        "512-base ones epsilon (the tensors are identical); assumed " +
+                        std::string(to_string(cfg.prediction)) + " — set it with --prediction");
   }
-  const int in = cfg.unet.in_channels;
-  if (xl) {
-    cfg.variant = s.has_prefix(kRefinerBigG) ? "refiner" : in == 9 ? "inpainting" : "base";
-  } else {
-    cfg.variant = d.label_emb ? "unclip" : in == 9 ? "inpainting" : in == 5 ? "depth" : in == 7 ? "x4-upscaler" : "txt2img";
-  }
+  if (auto why = check_unet(cfg.unet); !why.empty()) refuse(why);
 }
 
 }  // namespace
 
 ModelConfig ModelConfig::detect(const TensorIndex& index) { return detect(index, ModelHints{}); }
+
+void ModelConfig::override_prediction(Prediction user) {
+  if (prediction_from_hint && user != prediction) {
+    notes.push_back("warning: prediction type " + std::string(to_string(user)) + " set by the user, although the " +
+                    "model states " + std::string(to_string(prediction)) + "; using " + std::string(to_string(user)));
+  } else {
+    notes.push_back("prediction type " + std::string(to_string(user)) + " set by the user");
+  }
+  prediction = user;
+  prediction_from_user = true;
+  if (family == ModelFamily::SD2 && !native_size_from_hint) native_size = user == Prediction::VPrediction ? 768 : 512;
+}
 
 ModelConfig ModelConfig::detect(const TensorIndex& index, const ModelHints& given) {
   ModelHints hints = given;
@@ -428,12 +494,11 @@ ModelConfig ModelConfig::detect(const TensorIndex& index, const ModelHints& give
   } else if (cfg.family == ModelFamily::SD2 && cfg.prediction == Prediction::VPrediction) {
     cfg.native_size = 768;
   }
-  if (hints.native_size) cfg.native_size = *hints.native_size;
-  if (cfg.family == ModelFamily::SD1) {
-    detect_sd1(s, d, hints, cfg);
-  } else {
-    detect_unsupported(s, d, hints, cfg);
+  if (hints.native_size) {
+    cfg.native_size = *hints.native_size;
+    cfg.native_size_from_hint = true;
   }
+  detect_components(s, d, hints, cfg);
   return cfg;
 }
 

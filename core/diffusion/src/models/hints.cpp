@@ -18,6 +18,8 @@ void ModelHints::fill_from(const ModelHints& other) {
   take(unet_head_dim, other.unet_head_dim);
   take(text_heads, other.text_heads);
   take(text_quick_gelu, other.text_quick_gelu);
+  take(text2_heads, other.text2_heads);
+  take(leading_spacing, other.leading_spacing);
   take(prediction, other.prediction);
   take(family, other.family);
   take(native_size, other.native_size);
@@ -173,6 +175,9 @@ ModelHints hints_from_scheduler(const nlohmann::json& scheduler, const std::stri
   if (scheduler.is_object() && scheduler.contains("prediction_type") && scheduler["prediction_type"].is_string()) {
     h.prediction = parse_prediction(scheduler["prediction_type"].get<std::string>());
   }
+  if (scheduler.is_object() && scheduler.contains("timestep_spacing") && scheduler["timestep_spacing"].is_string()) {
+    h.leading_spacing = scheduler["timestep_spacing"].get<std::string>() == "leading";
+  }
   return h;
 }
 
@@ -210,6 +215,7 @@ ModelHints hints_from_config_json(const nlohmann::json& config, const std::strin
     if (root == nullptr) continue;
     if (const auto* u = object_at(*root, {"unet"})) h.fill_from(hints_from_diffusers_unet(*u, source));
     if (const auto* t = object_at(*root, {"text_encoder"})) h.fill_from(hints_from_diffusers_text_encoder(*t, source));
+    if (const auto* t = object_at(*root, {"text_encoder_2"})) h.text2_heads = json_int(*t, "num_attention_heads");
     if (const auto* v = object_at(*root, {"vae"}); v && v->contains("scaling_factor") && (*v)["scaling_factor"].is_number()) {
       const float f = (*v)["scaling_factor"].get<float>();
       if (f > 0.f && !h.vae_scale_factor) h.vae_scale_factor = f;

@@ -32,17 +32,25 @@ constexpr std::string_view kDDPMBuffers[] = {
 
 struct Modules {
   CLIPTextModel text{nullptr};
+  CLIPTextModel text2{nullptr};
   AutoencoderKL vae{nullptr};
   UNetModel unet{nullptr};
 
   // (checkpoint prefix, module) in checkpoint key order.
   std::vector<std::pair<std::string, torch::nn::Module*>> components() const {
-    return {{kTextEncoderPrefix, text.ptr().get()}, {kVAEPrefix, vae.ptr().get()}, {kUNetPrefix, unet.ptr().get()}};
+    std::vector<std::pair<std::string, torch::nn::Module*>> out{{text->config().prefix, text.ptr().get()}};
+    if (text2) out.emplace_back(text2->config().prefix, text2.ptr().get());
+    out.emplace_back(kVAEPrefix, vae.ptr().get());
+    out.emplace_back(kUNetPrefix, unet.ptr().get());
+    return out;
   }
 };
 
 Modules build(const ModelConfig& config, const torch::TensorOptions& options) {
-  return {CLIPTextModel(config.text, options), AutoencoderKL(config.vae, options), UNetModel(config.unet, options)};
+  Modules m{CLIPTextModel(config.text, options), nullptr, AutoencoderKL(config.vae, options),
+            UNetModel(config.unet, options)};
+  if (config.text2) m.text2 = CLIPTextModel(*config.text2, options);
+  return m;
 }
 
 // Per tensor, the file it lives in as messages name it: "model.safetensors" for single files,
@@ -97,6 +105,9 @@ bool is_ignored_key(std::string_view key) {
   constexpr std::string_view position_ids = ".position_ids";
   if (key.size() >= position_ids.size() && key.substr(key.size() - position_ids.size()) == position_ids) return true;
   if (key.substr(0, 10) == "model_ema.") return true;
+  constexpr std::string_view logit_scale = "logit_scale";  // OpenCLIP's contrastive temperature
+  if (key.size() >= logit_scale.size() && key.substr(key.size() - logit_scale.size()) == logit_scale) return true;
+  if (key == "denoiser.sigmas") return true;  // sgm's copy of the noise schedule
   for (auto b : kDDPMBuffers) {
     if (key == b) return true;
   }
@@ -168,6 +179,7 @@ LoadedModel load_model(const models::ModelSource& source, const ModelConfig& con
       module->eval();
     }
     out.text_encoder = m.text;
+    out.text_encoder_2 = m.text2;
     out.vae = m.vae;
     out.unet = m.unet;
     return out;

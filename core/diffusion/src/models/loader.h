@@ -8,9 +8,9 @@
 //
 // Every missing, unexpected and shape-mismatched tensor is reported together in one doc::Error;
 // its code is the kind of the first problem (MissingTensor / UnexpectedTensor / ShapeMismatch).
-// Ignored keys: *.position_ids, the 12 DDPM schedule buffers (betas, alphas_cumprod, …),
-// model_ema.*. Unsupported families (SD 2.x, SDXL) are refused with doc::Error(UnsupportedModel)
-// and the detection's reason. torch failures (allocation, CUDA) become doc::Error(Runtime).
+// Ignored keys: *.position_ids, *.logit_scale, the 12 DDPM schedule buffers (betas, alphas_cumprod,
+// …), sgm's denoiser.sigmas, model_ema.*. Models the detection marks unsupported are refused with
+// doc::Error(UnsupportedModel) and its reason. torch failures (allocation, CUDA) become doc::Error(Runtime).
 //
 // Ownership: LoadedModel owns its modules (shared holders, cheap to copy); the source mapping is
 // dropped when load_model returns. Thread-safety: load_model may run on any thread; the modules
@@ -44,6 +44,7 @@ struct LoadOptions {
 struct LoadedModel {
   ModelConfig config;
   CLIPTextModel text_encoder{nullptr};
+  CLIPTextModel text_encoder_2{nullptr};  // SDXL base: OpenCLIP bigG; null otherwise
   AutoencoderKL vae{nullptr};
   UNetModel unet{nullptr};
   std::filesystem::path path;            // the file or folder loaded

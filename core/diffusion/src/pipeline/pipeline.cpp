@@ -61,6 +61,7 @@ class PipelineImpl final : public Pipeline {
     lo.dtype = dtype_;
     lo.on_progress = o.on_load_progress;
     model_ = load_model(o.model, lo);
+    if (o.prediction) model_.config.override_prediction(*o.prediction);
     TokenizerChoice chosen;
     tokenizer_ = find_tokenizer(o.tokenizer, model_, &chosen);
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);
@@ -85,10 +86,21 @@ class PipelineImpl final : public Pipeline {
 
   std::vector<GeneratedImage> generate(const GenerationRequest& request, const GenerationHooks& hooks) override {
     validate_request(request);
+    if (model_.config.variant == "refiner" && !request.init_image) {
+      throw doc::Error(doc::ErrorCode::InvalidArgument,
+                       summary_.name + " is an SDXL refiner: it refines an existing image. Give it an init image "
+                                       "(-i, or a layer on the canvas) and a strength such as 0.3; generate from "
+                                       "text with an SDXL base model");
+    }
     try {
       c10::InferenceMode guard;
-      auto cond = encode_prompts(model_.text_encoder, *tokenizer_, request.prompt, request.negative_prompt,
-                                 request.clip_skip, device_);
+      const auto& mc = model_.config;
+      TextEncoders encoders{model_.text_encoder, model_.text_encoder_2, mc.unet.adm_in_channels > 0};
+      // diffusers' SDXL base pipelines: an empty negative prompt is all zeros (not the refiner's).
+      const bool zero_negative = mc.family == ModelFamily::SDXL && mc.variant != "refiner" &&
+                                 request.convention == Convention::Diffusers;
+      auto cond = encode_prompts(encoders, *tokenizer_, request.prompt, request.negative_prompt, request.clip_skip,
+                                 device_, zero_negative);
       const auto t_prepare = Clock::now();
       const Prepared prep = prepare(request);
       const double prepare_seconds = since(t_prepare);
@@ -139,6 +151,7 @@ class PipelineImpl final : public Pipeline {
     po.convention = r.convention;
     po.steps = r.steps;
     po.prediction = model_.config.prediction;
+    if (model_.config.leading_spacing && r.convention == Convention::Diffusers) po.spacing = TimestepSpacing::Leading;
     po.strength = p.from_init ? (r.strength_map ? p.s_max : r.strength) : 1.0;
     p.plan = make_plan(po);
 
@@ -191,6 +204,13 @@ class PipelineImpl final : public Pipeline {
     const torch::Tensor& extra = p.extra;
 
     auto ctx = torch::cat({cond.uncond, cond.cond}, 0);  // diffusers order: [uncond, cond]
+    torch::Tensor y_cond, y_both;  // SDXL's added conditioning: [1, adm] and [2, adm]
+    if (model_.config.unet.adm_in_channels > 0) {
+      auto [ids_uncond, ids_cond] = time_ids(r, p.size);
+      auto y_uncond = model_.unet->added_conditioning(cond.uncond_pooled, ids_uncond);
+      y_cond = model_.unet->added_conditioning(cond.cond_pooled, ids_cond).to(device_);
+      y_both = torch::cat({y_uncond.to(device_), y_cond}, 0);
+    }
     const bool cfg = r.cfg_scale != 1.0f;
     const double g = r.cfg_scale;
     double model_time = 0.0;  // UNet time within the current step
@@ -202,12 +222,12 @@ class PipelineImpl final : public Pipeline {
       torch::Tensor eps;
       if (cfg) {
         auto ts = torch::full({2}, t, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
-        auto e = model_.unet->forward(torch::cat({x, x}, 0), ts, ctx).to(torch::kFloat32);
+        auto e = model_.unet->forward(torch::cat({x, x}, 0), ts, ctx, y_both).to(torch::kFloat32);
         auto parts = e.chunk(2, 0);
         eps = parts[0] + g * (parts[1] - parts[0]);
       } else {
         auto ts = torch::full({1}, t, torch::TensorOptions().dtype(torch::kFloat32).device(device_));
-        eps = model_.unet->forward(x, ts, cond.cond).to(torch::kFloat32);
+        eps = model_.unet->forward(x, ts, cond.cond, y_cond).to(torch::kFloat32);
       }
       eps = eps.to(torch::kCPU);
       model_time += since(t_model);
@@ -254,6 +274,26 @@ class PipelineImpl final : public Pipeline {
     }
     result.seconds = since(t_start);
     return result;
+  }
+
+  // SDXL's size/crop (base) or size/crop/aesthetic (refiner) ids, height before width; sizes default
+  // to the size generated (img2img: the init latent's size, the same here). → {uncond, cond} [1, n]
+  std::pair<torch::Tensor, torch::Tensor> time_ids(const GenerationRequest& r, const ProcessingSize& size) const {
+    const auto& sc = r.size_conditioning;
+    auto or_default = [](int v, int d) { return static_cast<float>(v > 0 ? v : d); };
+    const float oh = or_default(sc.original_height, size.height), ow = or_default(sc.original_width, size.width);
+    const float top = static_cast<float>(sc.crop_top), left = static_cast<float>(sc.crop_left);
+    std::vector<float> cond{oh, ow, top, left}, uncond;
+    if (model_.config.unet.adm_time_ids == 5) {
+      uncond = cond;
+      cond.push_back(static_cast<float>(r.aesthetic_score));
+      uncond.push_back(static_cast<float>(r.negative_aesthetic_score));
+    } else {
+      cond.push_back(or_default(sc.target_height, size.height));
+      cond.push_back(or_default(sc.target_width, size.width));
+      uncond = cond;
+    }
+    return {torch::tensor(uncond).unsqueeze(0), torch::tensor(cond).unsqueeze(0)};
   }
 
   // Inpainting checkpoints (9-channel UNet) take [mask, masked-image latent] as extra input

@@ -134,16 +134,23 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& config, const torch::TensorOption
     return std::find(config.attention_levels.begin(), config.attention_levels.end(), level) !=
            config.attention_levels.end();
   };
-  auto transformer = [&](int64_t ch) {
+  auto transformer = [&](int64_t ch, int depth) {
     const int64_t heads = config.heads_at(static_cast<int>(ch));
     if (heads <= 0 || ch % heads != 0) throw std::invalid_argument("UNetConfig: bad head count");
-    return SpatialTransformer(ch, heads, config.transformer_depth, config.context_dim, config.linear_proj, groups,
-                              opts);
+    if (depth <= 0) throw std::invalid_argument("UNetConfig: transformer depth must be positive");
+    return SpatialTransformer(ch, heads, depth, config.context_dim, config.linear_proj, groups, opts);
   };
 
   auto time_embed = register_module("time_embed", std::make_shared<torch::nn::Module>());
   time_embed_0 = time_embed->register_module("0", nn::Linear(mc, temb, true, opts));
   time_embed_2 = time_embed->register_module("2", nn::Linear(temb, temb, true, opts));  // "1" = SiLU
+  if (config.adm_in_channels > 0) {
+    // sgm: label_emb = Sequential(Sequential(Linear(adm_in, temb), SiLU, Linear(temb, temb)))
+    auto label = register_module("label_emb", std::make_shared<torch::nn::Module>());
+    auto seq = label->register_module("0", std::make_shared<torch::nn::Module>());
+    label_emb_0 = seq->register_module("0", nn::Linear(config.adm_in_channels, temb, true, opts));
+    label_emb_2 = seq->register_module("2", nn::Linear(temb, temb, true, opts));
+  }
 
   // Encoder: conv_in, then per level num_res_blocks × (ResBlock [+ transformer]), Downsample between.
   auto inputs = register_module("input_blocks", std::make_shared<torch::nn::Module>());
@@ -161,7 +168,7 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& config, const torch::TensorOption
       Block b;
       b->add(ResBlock(ch, out_ch, temb, groups, opts));
       ch = out_ch;
-      if (has_attention(level)) b->add(transformer(ch));
+      if (has_attention(level)) b->add(transformer(ch, config.depth_at(static_cast<int>(level))));
       add_input(b);
       skip_channels.push_back(ch);
     }
@@ -175,7 +182,7 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& config, const torch::TensorOption
 
   middle_block = register_module("middle_block", Block());
   middle_block->add(ResBlock(ch, ch, temb, groups, opts));
-  middle_block->add(transformer(ch));
+  middle_block->add(transformer(ch, config.middle_depth_or_default()));
   middle_block->add(ResBlock(ch, ch, temb, groups, opts));
 
   // Decoder: per level (deepest first) num_res_blocks+1 × (ResBlock on [h, skip] [+ transformer]),
@@ -189,7 +196,7 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& config, const torch::TensorOption
       Block b;
       b->add(ResBlock(ch + skip_ch, out_ch, temb, groups, opts));
       ch = out_ch;
-      if (has_attention(level)) b->add(transformer(ch));
+      if (has_attention(level)) b->add(transformer(ch, config.depth_at(static_cast<int>(level))));
       if (level > 0 && i == config.num_res_blocks) b->add(Upsample(ch, opts));
       output_blocks.push_back(outputs->register_module(std::to_string(output_blocks.size()), b));
     }
@@ -200,13 +207,25 @@ UNetModelImpl::UNetModelImpl(const UNetConfig& config, const torch::TensorOption
   out_conv = out->register_module("2", nn::Conv2d(ch, config.out_channels, 3, 1, 1, opts));  // "1" = SiLU
 }
 
+torch::Tensor UNetModelImpl::added_conditioning(const torch::Tensor& pooled, const torch::Tensor& time_ids) const {
+  // pooled: [B, P], time_ids: [B, n] → [B, P + n·adm_time_dim]; each id embedded on its own.
+  const int64_t b = time_ids.size(0), n = time_ids.size(1);
+  auto ids = unet::timestep_embedding(time_ids.to(torch::kFloat32).reshape({b * n}), config_.adm_time_dim);
+  return torch::cat({pooled.to(torch::kFloat32), ids.reshape({b, n * config_.adm_time_dim})}, 1);
+}
+
 torch::Tensor UNetModelImpl::forward(const torch::Tensor& x, const torch::Tensor& timesteps,
-                                     const torch::Tensor& context) {
-  // x: [B, Cin, H, W], timesteps: [B], context: [B, L, Cctx]
+                                     const torch::Tensor& context, const torch::Tensor& y) {
+  // x: [B, Cin, H, W], timesteps: [B], context: [B, L, Cctx], y: [B, adm_in] or undefined
   const int64_t b = x.size(0);
   auto t = timesteps.numel() == 1 ? timesteps.reshape({1}).expand({b}) : timesteps.reshape({b});
   auto emb = unet::timestep_embedding(t, config_.model_channels).to(dtype_);  // [B, mc]
   emb = time_embed_2(torch::silu(time_embed_0(emb)));                         // [B, Temb]
+  if (label_emb_0) {
+    TORCH_CHECK(y.defined() && y.dim() == 2 && y.size(0) == b && y.size(1) == config_.adm_in_channels,
+                "UNet: this model needs its added conditioning y [", b, ", ", config_.adm_in_channels, "]");
+    emb = emb + label_emb_2(torch::silu(label_emb_0(y.to(dtype_))));
+  }
   auto ctx = context.to(dtype_);
 
   std::vector<torch::Tensor> skips;  // [B, C_i, H_i, W_i]

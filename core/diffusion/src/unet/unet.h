@@ -98,11 +98,19 @@ struct UNetModelImpl : torch::nn::Module {
   // x: [B, Cin, H, W] (any H, W ≥ 1), timesteps: [B] float32 (fractional allowed; a single
   // element is broadcast to B), context: [B, L, Cctx] with any L (A1111 chunking gives 77·k).
   // Inputs are cast to the parameters' dtype; the result has x's dtype. → [B, Cout, H, W]
-  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timesteps, const torch::Tensor& context);
+  // y: SDXL's added conditioning [B, adm_in] (added_conditioning()); required exactly when the
+  // config has adm_in_channels > 0, ignored otherwise.
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& timesteps, const torch::Tensor& context,
+                        const torch::Tensor& y = {});
+
+  // SDXL's vector y: the pooled text embedding, then the sinusoidal embedding (adm_time_dim wide)
+  // of each size/crop/aesthetic id. pooled: [B, P], time_ids: [B, adm_time_ids] → [B, adm_in] fp32
+  torch::Tensor added_conditioning(const torch::Tensor& pooled, const torch::Tensor& time_ids) const;
 
   const UNetConfig& config() const { return config_; }
 
   nn::Linear time_embed_0{nullptr}, time_embed_2{nullptr};  // "time_embed.0", "time_embed.2"
+  nn::Linear label_emb_0{nullptr}, label_emb_2{nullptr};    // "label_emb.0.0", "label_emb.0.2" (SDXL)
   std::vector<unet::Block> input_blocks, output_blocks;
   unet::Block middle_block{nullptr};
   nn::GroupNorm out_norm{nullptr};  // "out.0"

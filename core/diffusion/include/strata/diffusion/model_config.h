@@ -54,13 +54,28 @@ struct UNetConfig {
   std::vector<int> attention_levels{0, 1, 2};  // levels (index into channel_mult) with transformers
   int num_heads = 8;                      // fixed head count (SD1), or -1 when head_dim is used
   int head_dim = -1;                      // fixed channels per head (SD2/SDXL: 64), or -1
-  int transformer_depth = 1;
+  int transformer_depth = 1;              // the depth of every level with attention and the middle block,
+  std::vector<int> depth_per_level;       // unless set: one entry per level (SDXL [0,2,10]; 0 = no attention)
+  int middle_depth = 0;                   // middle block's depth when depth_per_level is set (SDXL: 10)
   int context_dim = 768;
+  // SDXL's added conditioning (label_emb): y = [pooled text embedding, sinusoidal embeddings of the
+  // size/crop/aesthetic ids (adm_time_ids of adm_time_dim each)] → MLP → added to the time embedding.
+  int adm_in_channels = 0;                // 0 = none (SD 1.x / 2.x)
+  int adm_time_dim = 0;                   // width of one id's embedding (SDXL 256)
+  int adm_time_ids = 0;                   // 6 (base: size, crop, target) or 5 (refiner: size, crop, aesthetic)
   bool linear_proj = false;               // proj_in/out as Linear (SD2/SDXL) instead of 1×1 conv
   int norm_groups = 32;
   int time_embed_dim() const { return model_channels * 4; }
   int heads_at(int channels) const { return num_heads > 0 ? num_heads : channels / head_dim; }
+  int depth_at(int level) const {
+    return depth_per_level.empty() ? transformer_depth : depth_per_level[static_cast<std::size_t>(level)];
+  }
+  int middle_depth_or_default() const { return depth_per_level.empty() ? transformer_depth : middle_depth; }
 };
+
+// How a text encoder's tensors are named: Hugging Face CLIPTextModel (q/k/v_proj, fc1/fc2,
+// final_layer_norm) or OpenCLIP (fused attn.in_proj, c_fc/c_proj, ln_final, text_projection).
+enum class TextLayout { HuggingFace, OpenCLIP };
 
 struct TextEncoderConfig {
   int vocab_size = 49408;
@@ -73,6 +88,13 @@ struct TextEncoderConfig {
   int bos_id = 49406;
   int eos_id = 49407;
   int pad_id = 49407;                     // SD1 pads with EOS
+  TextLayout layout = TextLayout::HuggingFace;
+  std::string prefix = "cond_stage_model.transformer.text_model.";  // checkpoint key prefix
+  // The context is hidden_states[-(clip_skip + skip_layers)]: SD 1.x 0 (the last layer); SD 2.x
+  // and SDXL 1 (the penultimate layer of the stored tower).
+  int skip_layers = 0;
+  bool context_final_norm = true;         // final LayerNorm on the context (SD 1.x/2.x yes, SDXL no)
+  int projection_dim = 0;                 // text_projection's output width (pooled embedding); 0 = none
 };
 
 struct VAEConfig {
@@ -96,6 +118,8 @@ struct ModelHints {
   std::optional<int> unet_head_dim;       // fixed channels per head (SD2/SDXL style)
   std::optional<int> text_heads;          // text encoder attention heads
   std::optional<bool> text_quick_gelu;    // text encoder activation
+  std::optional<int> text2_heads;         // SDXL's second text encoder (diffusers text_encoder_2)
+  std::optional<bool> leading_spacing;    // scheduler json timestep_spacing == "leading" (SDXL)
   std::optional<Prediction> prediction;
   std::optional<ModelFamily> family;      // e.g. from a diffusers model_index.json pipeline class
   std::optional<int> native_size;         // training resolution in pixels ("strata.native_size")
@@ -118,11 +142,17 @@ struct ModelConfig {
   std::string reason;                     // why not, when !supported
   Prediction prediction = Prediction::Epsilon;
   bool prediction_from_hint = false;      // prediction came from a hint, not the default
+  bool prediction_from_user = false;      // override_prediction() set it
+  bool native_size_from_hint = false;
   // Training resolution (pixels per side): SD1 512, SD2 768 (v) / 512, SDXL 1024, or the hint.
   // "Scale before processing" generates near native_size² pixels and resizes back.
   int native_size = 512;
   UNetConfig unet;
-  TextEncoderConfig text;
+  TextEncoderConfig text;                 // the (first) text encoder: SD1 CLIP-L, SD2 OpenCLIP-H, SDXL CLIP-L
+  std::optional<TextEncoderConfig> text2; // SDXL base: OpenCLIP bigG (its pooled output conditions the UNet)
+  // Timestep spacing the model's scheduler config states for every sampler ("leading" for SDXL);
+  // unset: each sampler's own default (SD 1.x / 2.x json).
+  bool leading_spacing = false;
   VAEConfig vae;
   // Human-readable remarks: where numbers that are not in the shapes came from, per-level values
   // the config cannot hold (SDXL transformer depths), the second SDXL text encoder, …
@@ -133,6 +163,11 @@ struct ModelConfig {
   // the detection needs is absent. SD 2.x and SDXL are returned with supported = false and a
   // reason ("recognised as SDXL, not supported yet"); they are never mis-detected as SD 1.x.
   // The overload with hints uses them first, then the index's __metadata__, then convention.
+  // The user's prediction type (CLI --prediction, the GUI's model settings): obeyed; a note says
+  // when it contradicts what the model's own config/metadata states. An SD 2.x model's default
+  // native size follows (v: 768, ε: 512) unless a hint gave it.
+  void override_prediction(Prediction user);
+
   static ModelConfig detect(const TensorIndex& index);
   static ModelConfig detect(const TensorIndex& index, const ModelHints& hints);
 };

@@ -1,0 +1,185 @@
+// SD 2.x (768-v) and SDXL: detection, text encoders, UNet and end-to-end parity with diffusers on
+// the tiny reference kits (reference/tiny-sd21v, reference/tiny-sdxl; README sections of both).
+#include <catch2/catch.hpp>
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <memory>
+
+#include "models/loader.h"
+#include "network_test_support.h"
+#include "pipeline_test_support.h"
+#include "reference.h"
+#include "strata/diffusion/pipeline.h"
+#include "strata/doc/error.h"
+#include "torch_tensors.h"
+
+using namespace strata;
+using namespace strata::diffusion;
+using strata::test::fraction_within_one;
+using strata::test::image_from_unit_tensor;
+
+namespace {
+
+std::filesystem::path kit(const std::string& name) { return test::reference_dir() / name; }
+
+LoadedModel& loaded(const std::string& name) {
+  static std::map<std::string, LoadedModel> models;
+  auto it = models.find(name);
+  if (it == models.end()) it = models.emplace(name, load_model(kit(name) / "model.safetensors")).first;
+  return it->second;
+}
+
+Pipeline& pipeline(const std::string& name) {
+  static std::map<std::string, std::unique_ptr<Pipeline>> pipelines;
+  auto& p = pipelines[name];
+  if (!p) {
+    PipelineOptions o;
+    o.model = kit(name) / "model.safetensors";
+    o.tokenizer = test::reference_dir() / "clip";
+    p = Pipeline::load(o);
+  }
+  return *p;
+}
+
+// Relative tolerance of the kits' README: 1e-5 × max|ref|, at least 1e-4 absolute for components.
+void check_component(const std::string& what, const torch::Tensor& actual, const torch::Tensor& ref) {
+  test::check_close(what, actual.to(torch::kFloat32), ref, test::component_tolerance(ref));
+}
+
+SamplerKind sampler_of(const std::string& name) {
+  if (name == "Euler") return SamplerKind::Euler;
+  if (name == "Euler a") return SamplerKind::EulerAncestral;
+  if (name == "DDIM") return SamplerKind::DDIM;
+  if (name == "DPM++ 2M Karras") return SamplerKind::DPMPP2M;
+  FAIL("unknown scheduler " << name);
+  return SamplerKind::Euler;
+}
+
+}  // namespace
+
+TEST_CASE("families: the tiny kits are detected with every number from names and shapes", "[families]") {
+  REQUIRE_REFERENCE();
+  const auto& xl = loaded("tiny-sdxl").config;
+  CHECK(xl.family == ModelFamily::SDXL);
+  CHECK(xl.variant == "base");
+  CHECK(xl.supported);
+  CHECK(xl.unet.depth_per_level == std::vector<int>{0, 1, 2});
+  CHECK(xl.unet.middle_depth == 2);
+  CHECK(xl.unet.adm_in_channels == 144);
+  CHECK(xl.unet.adm_time_dim == 16);
+  CHECK(xl.unet.adm_time_ids == 6);
+  CHECK(xl.text.layout == TextLayout::HuggingFace);
+  CHECK(xl.text.heads == 4);
+  REQUIRE(xl.text2);
+  CHECK(xl.text2->layout == TextLayout::OpenCLIP);
+  CHECK(xl.text2->heads == 3);
+  CHECK(xl.text2->projection_dim == 48);
+  CHECK(xl.vae.scale_factor == Approx(0.13025f));
+  CHECK(xl.leading_spacing);
+  CHECK(xl.prediction == Prediction::Epsilon);
+
+  const auto& v2 = loaded("tiny-sd21v").config;
+  CHECK(v2.family == ModelFamily::SD2);
+  CHECK(v2.variant == "txt2img");
+  CHECK(v2.supported);
+  CHECK(v2.prediction == Prediction::VPrediction);  // from the config.json beside the file
+  CHECK(v2.text.layout == TextLayout::OpenCLIP);
+  CHECK(v2.text.layers == 4);
+  CHECK(v2.text.skip_layers == 1);
+  CHECK(v2.text.pad_id == 0);
+  CHECK(v2.unet.linear_proj);
+  CHECK(v2.unet.head_dim == 16);
+  CHECK_FALSE(v2.text2);
+  CHECK_FALSE(v2.leading_spacing);
+}
+
+TEST_CASE("families: SDXL text encoders match transformers / open_clip", "[families][parity]") {
+  REQUIRE_REFERENCE();
+  c10::InferenceMode guard;
+  auto& m = loaded("tiny-sdxl");
+  auto ref = load_all(kit("tiny-sdxl") / "cases/text_encoders.safetensors");
+  auto te1 = m.text_encoder->forward(ref.at("input_ids"));
+  check_component("te1 hidden_states[-2]", te1, ref.at("te1_penultimate_hidden_state"));
+  auto [te2, pooled] = m.text_encoder_2->context_and_pooled(ref.at("input_ids_2"));
+  check_component("te2 hidden_states[-2]", te2, ref.at("te2_penultimate_hidden_state"));
+  check_component("te2 text_embeds", pooled, ref.at("te2_text_embeds"));
+  check_component("prompt_embeds", torch::cat({te1, te2}, -1), ref.at("prompt_embeds"));
+}
+
+TEST_CASE("families: SD 2.x OpenCLIP context is the penultimate block through ln_final", "[families][parity]") {
+  REQUIRE_REFERENCE();
+  c10::InferenceMode guard;
+  auto& m = loaded("tiny-sd21v");
+  auto ref = load_all(kit("tiny-sd21v") / "cases/text_encoder.safetensors");
+  check_component("SD2 context", m.text_encoder->forward(ref.at("input_ids")), ref.at("last_hidden_state"));
+  // Running every stored block is what SD 2.x must not do.
+  CHECK_FALSE(torch::allclose(m.text_encoder->forward(ref.at("input_ids")),
+                              ref.at("all_blocks_last_hidden_state_UNUSED"), 1e-3, 1e-3));
+}
+
+TEST_CASE("families: SDXL UNet with added conditioning matches diffusers", "[families][parity]") {
+  REQUIRE_REFERENCE();
+  c10::InferenceMode guard;
+  auto& m = loaded("tiny-sdxl");
+  auto ref = load_all(kit("tiny-sdxl") / "cases/unet.safetensors");
+  for (int i = 0; i < 4; ++i) {
+    const std::string c = "case" + std::to_string(i) + "_";
+    INFO(c);
+    auto y = m.unet->added_conditioning(ref.at(c + "text_embeds"), ref.at(c + "time_ids"));
+    check_component(c + "y", y, ref.at(c + "add_embedding_input"));
+    auto eps = m.unet->forward(ref.at(c + "sample"), ref.at(c + "timestep"), ref.at(c + "encoder_hidden_states"), y);
+    check_component(c + "eps", eps, ref.at(c + "eps"));
+  }
+}
+
+TEST_CASE("families: SD 2.1-v UNet matches diffusers", "[families][parity]") {
+  REQUIRE_REFERENCE();
+  c10::InferenceMode guard;
+  auto& m = loaded("tiny-sd21v");
+  auto ref = load_all(kit("tiny-sd21v") / "cases/unet.safetensors");
+  for (int i = 0; i < 5; ++i) {
+    const std::string c = "case" + std::to_string(i) + "_";
+    INFO(c);
+    auto v = m.unet->forward(ref.at(c + "sample"), ref.at(c + "timestep"), ref.at(c + "context"));
+    check_component(c + "v", v, ref.at(c + "v"));
+  }
+}
+
+TEST_CASE("families: diffusers end-to-end cases of both kits reproduce", "[families][pipeline][slow]") {
+  REQUIRE_REFERENCE();
+  for (const std::string name : {"tiny-sdxl", "tiny-sd21v"}) {
+    auto index = test::read_json(kit(name) / "pipelines" / "index.json");
+    int n = 0;
+    for (auto& [case_name, c] : index["cases"].items()) {
+      INFO(name << " case " << case_name);
+      auto t = load_all(kit(name) / "pipelines" / (case_name + ".safetensors"));
+      GenerationRequest req;
+      req.prompt = index["prompt"].get<std::string>();
+      const auto& neg = c.contains("negative_prompt") ? c["negative_prompt"] : index["negative_prompt"];
+      req.negative_prompt = neg.is_string() ? neg.get<std::string>() : "";
+      req.width = c["width"].get<int>();
+      req.height = c["height"].get<int>();
+      req.seed = c["seed"].get<std::int64_t>();
+      req.steps = c["steps"].get<int>();
+      req.cfg_scale = c["guidance_scale"].get<float>();
+      req.sampler = sampler_of(c["scheduler"].get<std::string>());
+      if (c["scheduler"] == "DPM++ 2M Karras") req.schedule = ScheduleKind::Karras;
+      if (c["kind"] == "img2img") {
+        req.init_image = image_from_unit_tensor((t.at("init_image") + 1.0) / 2.0);
+        // The kits name the strength in the case name ("img2img_euler_s0.6") rather than a member.
+        req.strength = c.contains("strength") && c["strength"].is_number()
+                           ? c["strength"].get<double>()
+                           : std::stod(case_name.substr(case_name.rfind("_s") + 2));
+      }
+      auto images = pipeline(name).generate(req);
+      REQUIRE(images.size() == 1);
+      CHECK(fraction_within_one(images[0].image, image_from_unit_tensor(t.at("image"))) >= 0.999);
+      CHECK(images[0].steps_run == static_cast<int>(c["timesteps_run"].size()));
+      CHECK(images[0].start_timestep == static_cast<int>(std::lround(c["timesteps_run"][0].get<double>())));
+      ++n;
+    }
+    CHECK(n == 5);
+  }
+}
