@@ -43,6 +43,33 @@ std::string heads(const diffusion::UNetConfig& u) {
   return u.num_heads > 0 ? std::to_string(u.num_heads) + " per transformer" : std::to_string(u.head_dim) + " channels per head";
 }
 
+nlohmann::json text_json(const diffusion::TextEncoderConfig& t) {
+  return {{"prefix", t.prefix},
+          {"layout", t.layout == diffusion::TextLayout::OpenCLIP ? "open_clip" : "hf_clip"},
+          {"vocab_size", t.vocab_size},
+          {"max_positions", t.max_positions},
+          {"width", t.width},
+          {"layers", t.layers},
+          {"layers_used", t.layers - t.skip_layers},
+          {"heads", t.heads},
+          {"mlp_width", t.mlp_width},
+          {"quick_gelu", t.quick_gelu},
+          {"pad_id", t.pad_id},
+          {"projection_dim", t.projection_dim}};
+}
+
+std::string text_line(const diffusion::TextEncoderConfig& t) {
+  std::string s = t.prefix + " (" + (t.layout == diffusion::TextLayout::OpenCLIP ? "OpenCLIP" : "HF CLIP") +
+                  "): vocab " + std::to_string(t.vocab_size) + ", width " + std::to_string(t.width) + ", layers " +
+                  std::to_string(t.layers) + (t.skip_layers ? " (context from layer " +
+                                                                  std::to_string(t.layers - t.skip_layers) + ")"
+                                                            : "") +
+                  ", heads " + std::to_string(t.heads) + ", mlp " + std::to_string(t.mlp_width) + ", " +
+                  (t.quick_gelu ? "quick_gelu" : "gelu") + ", pad id " + std::to_string(t.pad_id);
+  if (t.projection_dim > 0) s += ", projection " + std::to_string(t.projection_dim);
+  return s;
+}
+
 nlohmann::json to_json(const ModelInfo& info) {
   const auto& c = info.config;
   nlohmann::json j;
@@ -64,10 +91,17 @@ nlohmann::json to_json(const ModelInfo& info) {
                {"num_heads", c.unet.num_heads},           {"head_dim", c.unet.head_dim},
                {"linear_proj", c.unet.linear_proj},       {"norm_groups", c.unet.norm_groups},
                {"time_embed_dim", c.unet.time_embed_dim()}};
-  j["text_encoder"] = {{"vocab_size", c.text.vocab_size}, {"max_positions", c.text.max_positions},
-                       {"width", c.text.width},           {"layers", c.text.layers},
-                       {"heads", c.text.heads},           {"mlp_width", c.text.mlp_width},
-                       {"quick_gelu", c.text.quick_gelu}, {"pad_id", c.text.pad_id}};
+  if (!c.unet.depth_per_level.empty()) {
+    j["unet"]["depth_per_level"] = c.unet.depth_per_level;
+    j["unet"]["middle_depth"] = c.unet.middle_depth;
+  }
+  if (c.unet.adm_in_channels > 0) {
+    j["unet"]["added_conditioning"] = {{"adm_in_channels", c.unet.adm_in_channels},
+                                       {"time_ids", c.unet.adm_time_ids},
+                                       {"time_embed_dim", c.unet.adm_time_dim}};
+  }
+  j["text_encoder"] = text_json(c.text);
+  if (c.text2) j["text_encoder_2"] = text_json(*c.text2);
   j["vae"] = {{"in_channels", c.vae.in_channels},         {"base_channels", c.vae.base_channels},
               {"channel_mult", c.vae.channel_mult},       {"num_res_blocks", c.vae.num_res_blocks},
               {"latent_channels", c.vae.latent_channels}, {"scale_factor", c.vae.scale_factor},
@@ -100,18 +134,24 @@ void print_text(const ModelInfo& info, std::ostream& out) {
   out << "format:        " << info.format << ", " << info.files.size() << " file" << (info.files.size() == 1 ? "" : "s")
       << ", " << human_bytes(info.file_bytes) << "\n";
   out << "family:        " << diffusion::to_string(c.family) << " " << c.variant << "\n";
-  out << "runnable:      " << (info.runnable ? "yes" : "no: " + info.reason) << "\n";
+  out << "runs:          " << (info.runnable ? "yes" : "no: " + info.reason) << "\n";
   out << "prediction:    " << diffusion::to_string(c.prediction)
       << (c.prediction_from_hint ? " (from a config/metadata hint)" : " (default; not in the shapes)") << "\n";
   out << "native size:   " << c.native_size << "x" << c.native_size << "\n";
   out << "unet:          in_channels " << u.in_channels << ", out_channels " << u.out_channels << ", model_channels "
       << u.model_channels << ", channel_mult " << list(u.channel_mult) << ", num_res_blocks " << u.num_res_blocks
-      << ",\n               attention_levels " << list(u.attention_levels) << ", transformer_depth " << u.transformer_depth
+      << ",\n               attention_levels " << list(u.attention_levels) << ", transformer_depth "
+      << (u.depth_per_level.empty() ? std::to_string(u.transformer_depth)
+                                    : list(u.depth_per_level) + " (middle " + std::to_string(u.middle_depth) + ")")
       << ", context_dim " << u.context_dim << ", heads " << heads(u) << ", proj_in/out "
       << (u.linear_proj ? "linear" : "1x1 conv") << ", time_embed_dim " << u.time_embed_dim() << "\n";
-  out << "text_encoder:  vocab " << t.vocab_size << ", positions " << t.max_positions << ", width " << t.width << ", layers "
-      << t.layers << ", heads " << t.heads << ", mlp " << t.mlp_width << ", " << (t.quick_gelu ? "quick_gelu" : "gelu")
-      << ", pad id " << t.pad_id << "\n";
+  if (u.adm_in_channels > 0) {
+    out << "               added conditioning (label_emb): " << u.adm_in_channels << " = pooled text + "
+        << u.adm_time_ids << " size/crop" << (u.adm_time_ids == 5 ? "/aesthetic" : "") << " ids x " << u.adm_time_dim
+        << "\n";
+  }
+  out << "text_encoder:  " << text_line(t) << "\n";
+  if (c.text2) out << "text_encoder_2: " << text_line(*c.text2) << "\n";
   out << "vae:           in_channels " << v.in_channels << ", base_channels " << v.base_channels << ", channel_mult "
       << list(v.channel_mult) << ", num_res_blocks " << v.num_res_blocks << ", latent_channels " << v.latent_channels
       << ", scale_factor " << v.scale_factor << ", downsample x" << v.downsample_factor() << "\n";

@@ -5,12 +5,14 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
 
 #include "models/loader.h"
 #include "network_test_support.h"
 #include "pipeline_test_support.h"
 #include "reference.h"
+#include "safetensors_writer.h"
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/error.h"
 #include "torch_tensors.h"
@@ -182,4 +184,167 @@ TEST_CASE("families: diffusers end-to-end cases of both kits reproduce", "[famil
     }
     CHECK(n == 5);
   }
+}
+
+namespace {
+
+GenerationRequest family_img2img(const std::string& name, double strength) {
+  GenerationRequest r;
+  r.prompt = "a photo of a cat sitting on a windowsill, highly detailed";
+  r.negative_prompt = "blurry, low quality";
+  r.width = r.height = 64;
+  r.steps = 10;
+  r.cfg_scale = 5.0f;
+  r.seed = 7;
+  auto t = load_all(kit(name) / "pipelines" / "img2img_euler_a_s0.6.safetensors");
+  r.init_image = image_from_unit_tensor((t.at("init_image") + 1.0) / 2.0);
+  r.strength = strength;
+  return r;
+}
+
+// Copies a kit's model without the tensors `drop` matches (and any config beside it).
+std::filesystem::path model_without(const std::string& name, const std::function<bool(const std::string&)>& drop,
+                                    const std::string& out_name) {
+  const auto dir = std::filesystem::temp_directory_path() / "strata_families";
+  std::filesystem::create_directories(dir);
+  const auto out = dir / out_name;
+  auto tensors = load_all(kit(name) / "model.safetensors");
+  NamedTensors keep;
+  for (auto& [k, v] : tensors) {
+    if (!drop(k)) keep.emplace_back(k, v);
+  }
+  save_safetensors(out, keep);
+  std::filesystem::copy_file(kit(name) / "config.json", dir / "config.json",
+                             std::filesystem::copy_options::overwrite_existing);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("families: a uniform strength map is img2img and S = 0 pixels stay exact", "[families][strength][slow]") {
+  REQUIRE_REFERENCE();
+  for (const std::string name : {"tiny-sdxl", "tiny-sd21v"}) {
+    INFO(name);
+    auto a = pipeline(name).generate(family_img2img(name, 0.6)).front();
+    auto mapped = family_img2img(name, 0.6);
+    mapped.strength_map = doc::ImageF(64, 64, 1, 0.6f);
+    auto b = pipeline(name).generate(mapped).front();
+    CHECK(a.image.pixels == b.image.pixels);
+    CHECK(a.steps_run == b.steps_run);
+
+    auto masked = family_img2img(name, 1.0);
+    masked.mask_blur = 0;
+    masked.strength_map = doc::ImageF(64, 64, 1, 0.0f);
+    for (int y = 0; y < 64; ++y) {
+      for (int x = 32; x < 64; ++x) masked.strength_map->at(x, y) = 1.0f;  // repaint the right half
+    }
+    auto out = pipeline(name).generate(masked).front();
+    bool left_exact = true, right_changed = false;
+    for (int y = 0; y < 64; ++y) {
+      for (int x = 0; x < 64; ++x) {
+        for (int c = 0; c < 3; ++c) {
+          const bool same = out.image.at(x, y, c) == masked.init_image->at(x, y, c);
+          if (x < 32) left_exact = left_exact && same;
+          else right_changed = right_changed || !same;
+        }
+      }
+    }
+    CHECK(left_exact);
+    CHECK(right_changed);
+  }
+}
+
+TEST_CASE("families: prediction override is obeyed, with a warning where the model states its own", "[families]") {
+  REQUIRE_REFERENCE();
+  PipelineOptions o;
+  o.model = kit("tiny-sd21v") / "model.safetensors";
+  o.tokenizer = test::reference_dir() / "clip";
+  o.prediction = Prediction::Epsilon;
+  auto p = Pipeline::load(o);
+  CHECK(p->summary().config.prediction == Prediction::Epsilon);
+  CHECK(p->summary().config.prediction_from_user);
+  bool warned = false;
+  for (const auto& n : p->summary().config.notes) warned = warned || n.find("warning: prediction type epsilon") == 0;
+  CHECK(warned);
+  auto req = family_img2img("tiny-sd21v", 0.6);
+  auto eps_image = p->generate(req).front();
+  auto v_image = pipeline("tiny-sd21v").generate(req).front();
+  CHECK(eps_image.image.pixels != v_image.image.pixels);
+}
+
+TEST_CASE("families: incomplete SD 2.x / SDXL files are refused, naming what is missing", "[families][bad-input]") {
+  REQUIRE_REFERENCE();
+  // SDXL without its bigG encoder: detection says which encoder is missing, and from which file.
+  auto no_big_g = model_without(
+      "tiny-sdxl", [](const std::string& k) { return k.rfind("conditioner.embedders.1.", 0) == 0; }, "xl_one_te.safetensors");
+  try {
+    load_model(no_big_g);
+    FAIL("loaded an SDXL file without its second text encoder");
+  } catch (const doc::Error& e) {
+    CHECK(e.code() == doc::ErrorCode::UnsupportedModel);
+    CHECK_THAT(e.what(), Catch::Contains("conditioner.embedders.1.model.") && Catch::Contains("xl_one_te.safetensors"));
+  }
+  // SD 2.x with a text encoder block cut short: the loader names the missing tensor.
+  auto cut = model_without(
+      "tiny-sd21v", [](const std::string& k) { return k.find("resblocks.3.mlp.c_proj") != std::string::npos; },
+      "sd2_cut.safetensors");
+  try {
+    load_model(cut);
+    FAIL("loaded an SD 2.x file with a truncated text encoder");
+  } catch (const doc::Error& e) {
+    CHECK(e.code() == doc::ErrorCode::MissingTensor);
+    CHECK_THAT(e.what(), Catch::Contains("cond_stage_model.model.transformer.resblocks.3.mlp.c_proj.weight"));
+  }
+}
+
+TEST_CASE("families: an SDXL refiner needs an init image and takes aesthetic scores", "[families][bad-input]") {
+  REQUIRE_REFERENCE();
+  // A refiner-shaped model (one bigG encoder under embedders.0, 5 added ids) from tiny-sdxl's parts
+  // with random weights: what matters is the structure, detection and the request rules.
+  c10::InferenceMode guard;
+  ModelConfig cfg = loaded("tiny-sdxl").config;
+  TextEncoderConfig big_g = *cfg.text2;
+  big_g.prefix = "conditioner.embedders.0.model.";
+  cfg.unet.context_dim = big_g.width;
+  cfg.unet.adm_in_channels = big_g.projection_dim + 5 * cfg.unet.adm_time_dim;
+  torch::manual_seed(3);
+  const auto opts = torch::TensorOptions().dtype(torch::kFloat32);
+  NamedTensors tensors;
+  auto add = [&](const std::string& prefix, torch::nn::Module& m) {
+    for (auto& p : m.named_parameters(true)) tensors.emplace_back(prefix + p.key(), torch::randn(p.value().sizes()) * 0.05);
+  };
+  CLIPTextModel text(big_g, opts);
+  UNetModel unet(cfg.unet, opts);
+  add(big_g.prefix, *text);
+  add(kUNetPrefix, *unet);
+  for (auto& [k, v] : load_all(kit("tiny-sdxl") / "model.safetensors")) {
+    if (k.rfind(kVAEPrefix, 0) == 0) tensors.emplace_back(k, v);
+  }
+  const auto dir = std::filesystem::temp_directory_path() / "strata_refiner";
+  std::filesystem::create_directories(dir);
+  save_safetensors(dir / "refiner.safetensors", tensors, {{"strata.text_encoder.heads", "3"}});
+
+  PipelineOptions o;
+  o.model = dir / "refiner.safetensors";
+  o.tokenizer = test::reference_dir() / "clip";
+  auto p = Pipeline::load(o);
+  const auto& rc = p->summary().config;
+  CHECK(rc.family == ModelFamily::SDXL);
+  CHECK(rc.variant == "refiner");
+  CHECK(rc.unet.adm_time_ids == 5);
+  CHECK(rc.unet.adm_time_dim == cfg.unet.adm_time_dim);
+  auto req = family_img2img("tiny-sdxl", 0.3);
+  auto txt2img = req;
+  txt2img.init_image.reset();
+  try {
+    p->generate(txt2img);
+    FAIL("a refiner generated from text alone");
+  } catch (const doc::Error& e) {
+    CHECK(e.code() == doc::ErrorCode::InvalidArgument);
+    CHECK_THAT(e.what(), Catch::Contains("refiner") && Catch::Contains("init image"));
+  }
+  auto a = p->generate(req).front();
+  req.aesthetic_score = 2.0;  // the score conditions the UNet: another image
+  auto b = p->generate(req).front();
+  CHECK(a.image.pixels != b.image.pixels);
 }

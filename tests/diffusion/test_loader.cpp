@@ -206,7 +206,7 @@ TEST_CASE("loader: unsupported and non-model inputs are refused, naming the file
   REQUIRE_REFERENCE();
   const auto dir = test::temp_dir("loader_refuse");
 
-  SECTION("an SDXL-layout file") {
+  SECTION("an SDXL-layout file without its second text encoder") {
     Tensors t;
     for (auto& [k, v] : tiny_tensors()) {
       const std::string clip = "cond_stage_model.transformer.";
@@ -215,11 +215,11 @@ TEST_CASE("loader: unsupported and non-model inputs are refused, naming the file
     t.emplace_back("model.diffusion_model.label_emb.0.0.weight", torch::zeros({128, 2816}));
     write_safetensors(dir / "xl.safetensors", t);
     expect_error([&] { (void)load_model(dir / "xl.safetensors", {}); }, ErrorCode::UnsupportedModel,
-                 {"xl.safetensors: recognised as SDXL, not supported yet"});
+                 {"xl.safetensors: no OpenCLIP bigG text encoder (conditioner.embedders.1.model.*) in xl.safetensors"});
     auto info = inspect_model(dir / "xl.safetensors");
     CHECK(info.config.family == ModelFamily::SDXL);
     CHECK_FALSE(info.runnable);
-    CHECK(info.reason == "recognised as SDXL, not supported yet");
+    CHECK(info.reason.find("no OpenCLIP bigG text encoder") == 0);
   }
   SECTION("a .ckpt pickle") {
     std::ofstream(dir / "model.ckpt", std::ios::binary) << std::string("\x80\x02}q\x00.", 6);

@@ -54,13 +54,17 @@ Shapes meta_parameters(const ModelConfig& cfg) {
   CLIPTextModel text(cfg.text, opts);
   AutoencoderKL vae(cfg.vae, opts);
   UNetModel unet(cfg.unet, opts);
-  add(kTextEncoderPrefix, *text);
+  add(cfg.text.prefix, *text);
+  if (cfg.text2) {
+    CLIPTextModel text2(*cfg.text2, opts);
+    add(cfg.text2->prefix, *text2);
+  }
   add(kVAEPrefix, *vae);
   add(kUNetPrefix, *unet);
   return out;
 }
 
-void compare_with_manifest(const std::string& name, const ModelConfig& cfg) {
+void compare_with_manifest(const std::string& name, const ModelConfig& cfg, std::size_t loaded_tensors = 1143 - 13) {
   Shapes expected;
   for (auto& [key, shape] : manifest_shapes(name)) {
     if (!is_ignored_key(key)) expected[key] = shape;
@@ -81,7 +85,7 @@ void compare_with_manifest(const std::string& name, const ModelConfig& cfg) {
   CHECK(extra.empty());
   CHECK(wrong.empty());
   CHECK(built.size() == expected.size());
-  CHECK(expected.size() == 1143 - 13);  // minus position_ids and the 12 DDPM buffers
+  CHECK(expected.size() == loaded_tensors);  // SD 1.5: minus position_ids and the 12 DDPM buffers
 }
 
 void check_sd15_numbers(const ModelConfig& cfg) {
@@ -159,12 +163,12 @@ TEST_CASE("manifests: the loader's check finds nothing wrong with a real SD 1.5 
         "model.diffusion_model.input_blocks.0.0.weight: expected [320,4,3,3], found [320,9,3,3] in sd15-inpainting.safetensors");
 }
 
-TEST_CASE("manifests: SD 2.1 is recognised, described and not supported", "[models][manifest]") {
+TEST_CASE("manifests: SD 2.1 detected in full and built exactly", "[models][manifest]") {
   REQUIRE_REFERENCE();
   const auto cfg = ModelConfig::detect(index_from_manifest("sd21"));
+  INFO(cfg.reason);
   CHECK(cfg.family == ModelFamily::SD2);
-  CHECK_FALSE(cfg.supported);
-  CHECK(cfg.reason == "recognised as SD 2.x, not supported yet");
+  CHECK(cfg.supported);
   CHECK(cfg.variant == "txt2img");
   CHECK(cfg.unet.linear_proj);
   CHECK(cfg.unet.context_dim == 1024);
@@ -172,36 +176,52 @@ TEST_CASE("manifests: SD 2.1 is recognised, described and not supported", "[mode
   CHECK(cfg.unet.num_heads == -1);
   CHECK(cfg.unet.model_channels == 320);
   CHECK(cfg.unet.attention_levels == std::vector<int>{0, 1, 2});
+  CHECK(cfg.text.layout == TextLayout::OpenCLIP);
+  CHECK(cfg.text.prefix == "cond_stage_model.model.");
   CHECK(cfg.text.width == 1024);
   CHECK(cfg.text.layers == 24);
+  CHECK(cfg.text.skip_layers == 1);  // SD 2.x runs 23 of the 24 stored blocks
   CHECK(cfg.text.heads == 16);
   CHECK(cfg.text.mlp_width == 4096);
+  CHECK(cfg.text.projection_dim == 1024);
   CHECK_FALSE(cfg.text.quick_gelu);
   CHECK(cfg.text.pad_id == 0);
   bool v_note = false;
   for (const auto& n : cfg.notes) v_note = v_note || n.find("v-prediction") != std::string::npos;
   CHECK(v_note);
+  std::size_t loaded = 0;
+  for (const auto& [key, shape] : manifest_shapes("sd21")) loaded += !is_ignored_key(key);
+  compare_with_manifest("sd21", cfg, loaded);
 }
 
-TEST_CASE("manifests: SDXL base is recognised, described and not supported", "[models][manifest]") {
+TEST_CASE("manifests: SDXL base detected in full and built exactly", "[models][manifest]") {
   REQUIRE_REFERENCE();
   const auto cfg = ModelConfig::detect(index_from_manifest("sdxl_base"));
+  INFO(cfg.reason);
   CHECK(cfg.family == ModelFamily::SDXL);
-  CHECK_FALSE(cfg.supported);
-  CHECK(cfg.reason == "recognised as SDXL, not supported yet");
+  CHECK(cfg.supported);
   CHECK(cfg.variant == "base");
+  CHECK(cfg.native_size == 1024);
   CHECK(cfg.unet.context_dim == 2048);
   CHECK(cfg.unet.channel_mult == std::vector<int>{1, 2, 4});
   CHECK(cfg.unet.attention_levels == std::vector<int>{1, 2});
-  CHECK(cfg.unet.transformer_depth == 10);
+  CHECK(cfg.unet.depth_per_level == std::vector<int>{0, 2, 10});
+  CHECK(cfg.unet.middle_depth == 10);
+  CHECK(cfg.unet.adm_in_channels == 2816);
+  CHECK(cfg.unet.adm_time_dim == 256);
+  CHECK(cfg.unet.adm_time_ids == 6);
   CHECK(cfg.unet.linear_proj);
   CHECK(cfg.text.width == 768);
+  CHECK(cfg.text.skip_layers == 1);
+  CHECK_FALSE(cfg.text.context_final_norm);
+  REQUIRE(cfg.text2);
+  CHECK(cfg.text2->width == 1280);
+  CHECK(cfg.text2->layers == 32);
+  CHECK(cfg.text2->heads == 20);
+  CHECK(cfg.text2->projection_dim == 1280);
   CHECK(cfg.vae.scale_factor == Approx(0.13025));
-  bool depths = false, big_g = false;
-  for (const auto& n : cfg.notes) {
-    depths = depths || n.find("[0,2,10]") != std::string::npos;
-    big_g = big_g || n.find("width 1280, layers 32") != std::string::npos;
-  }
-  CHECK(depths);
-  CHECK(big_g);
+  CHECK(cfg.leading_spacing);
+  std::size_t loaded = 0;
+  for (const auto& [key, shape] : manifest_shapes("sdxl_base")) loaded += !is_ignored_key(key);
+  compare_with_manifest("sdxl_base", cfg, loaded);
 }

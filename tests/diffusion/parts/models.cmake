@@ -20,7 +20,7 @@ message(STATUS "exit 2 as expected: ${err}")
 
   add_test(NAME cli_inspect_tiny COMMAND strata-cli inspect "${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors")
   set_tests_properties(cli_inspect_tiny PROPERTIES
-    PASS_REGULAR_EXPRESSION "family: +SD1 txt2img.*runnable: +yes.*model_channels 32, channel_mult \\[1,2,4,4\\].*heads 4")
+    PASS_REGULAR_EXPRESSION "family: +SD1 txt2img.*runs: +yes.*model_channels 32, channel_mult \\[1,2,4,4\\].*heads 4")
   add_test(NAME cli_inspect_tiny_json COMMAND strata-cli inspect --json "${STRATA_REFERENCE_DIR}/tiny-sd15/model.safetensors")
   set_tests_properties(cli_inspect_tiny_json PROPERTIES
     PASS_REGULAR_EXPRESSION "\"family\": \"SD1\".*\"runnable\": true")
