@@ -438,8 +438,8 @@ void detect_components(const ShapeLookup& s, const UNetDetection& d, const Model
   cfg.leading_spacing = hints.leading_spacing.value_or(xl);
   if (cfg.family == ModelFamily::SD2 && !cfg.prediction_from_hint) {
     cfg.notes.push_back("prediction type is not in the shapes: SD 2.x 768-v checkpoints use v-prediction, "
-                        "512-base ones epsilon (the tensors are identical); assumed " +
-                        std::string(to_string(cfg.prediction)) + " — set it with --prediction");
+                        "512-base ones epsilon (the tensors are identical); measured when the model loads, or set "
+                        "with --prediction");
   }
   if (auto why = check_unet(cfg.unet); !why.empty()) refuse(why);
 }

@@ -194,6 +194,24 @@ LoadedModel load_model(const models::ModelSource& source, const ModelConfig& con
   }
 }
 
+void probe_sd2_prediction(LoadedModel& model) {
+  auto& c = model.config;
+  if (c.family != ModelFamily::SD2 || c.prediction_from_hint || c.prediction_from_user || c.unet.in_channels != 4) {
+    return;
+  }
+  c10::InferenceMode guard;
+  const auto p = *model.unet->parameters().begin();
+  auto opts = torch::TensorOptions().dtype(torch::kFloat32).device(p.device());
+  auto x = torch::full({1, 4, 8, 8}, 0.5, opts);
+  auto ctx = torch::full({1, 77, c.unet.context_dim}, 0.5, opts);
+  const double mean = (model.unet->forward(x, torch::full({1}, 999.0, opts), ctx) - x).mean().item<double>();
+  c.prediction = mean < -1.0 ? Prediction::VPrediction : Prediction::Epsilon;
+  if (!c.native_size_from_hint) c.native_size = c.prediction == Prediction::VPrediction ? 768 : 512;
+  c.notes.push_back("prediction type " + std::string(to_string(c.prediction)) +
+                    " measured (AUTOMATIC1111's probe: mean(UNet(0.5) − 0.5) at t=999 is " + std::to_string(mean) +
+                    (c.prediction == Prediction::VPrediction ? " < −1" : " ≥ −1") + "); override with --prediction");
+}
+
 LoadedModel load_model(const std::filesystem::path& path, const LoadOptions& options) {
   const models::ModelSource source = models::open_model_source(path);
   const ModelConfig config = ModelConfig::detect(source.index, source.hints);

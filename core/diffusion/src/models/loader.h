@@ -69,6 +69,13 @@ struct TensorProblem {
 // Compares the index against modules built from `config` on the meta device. Empty = loadable.
 std::vector<TensorProblem> check_tensors(const models::ModelSource& source, const ModelConfig& config);
 
+// SD 2.x files do not say whether they predict ε or v (identical tensors). Where no config or
+// metadata says, AUTOMATIC1111 measures it: the UNet's output on a constant input (0.5 everywhere,
+// t = 999, constant context 0.5) minus the input has a mean below −1 for v-models. Strata uses the
+// same probe (one 8×8 UNet pass, milliseconds) and records it in the config's notes; native size
+// follows (v: 768). Only for 4-channel SD 2.x UNets without a hint or a user choice.
+void probe_sd2_prediction(LoadedModel& model);
+
 // Opens, detects and loads. Throws doc::Error (see the file comment).
 LoadedModel load_model(const std::filesystem::path& path, const LoadOptions& options = {});
 

@@ -61,7 +61,11 @@ class PipelineImpl final : public Pipeline {
     lo.dtype = dtype_;
     lo.on_progress = o.on_load_progress;
     model_ = load_model(o.model, lo);
-    if (o.prediction) model_.config.override_prediction(*o.prediction);
+    if (o.prediction) {
+      model_.config.override_prediction(*o.prediction);
+    } else {
+      probe_sd2_prediction(model_);
+    }
     TokenizerChoice chosen;
     tokenizer_ = find_tokenizer(o.tokenizer, model_, &chosen);
     if (!o.taesd_decoder.empty()) load_taesd(o.taesd_decoder);
