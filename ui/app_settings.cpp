@@ -54,15 +54,38 @@ QString AppSettings::tokenizerOverride(const QString& model) {
   return QSettings().value(QStringLiteral("models/tokenizers")).toMap().value(model).toString();
 }
 
-void AppSettings::setTokenizerOverride(const QString& model, const QString& tokenizer) {
+namespace {
+
+// One entry of a per-model map (models/tokenizers, models/predictions): "" removes it.
+void setModelEntry(const QString& key, const QString& model, const QString& value) {
   QSettings s;
-  QVariantMap map = s.value(QStringLiteral("models/tokenizers")).toMap();
-  if (tokenizer.isEmpty()) {
+  QVariantMap map = s.value(key).toMap();
+  if (value.isEmpty()) {
     map.remove(model);
   } else {
-    map.insert(model, tokenizer);
+    map.insert(model, value);
   }
-  s.setValue(QStringLiteral("models/tokenizers"), map);
+  s.setValue(key, map);
+}
+
+}  // namespace
+
+std::optional<diffusion::Prediction> AppSettings::predictionOverride(const QString& model) {
+  const QString stored = QSettings().value(QStringLiteral("models/predictions")).toMap().value(model).toString();
+  if (stored.isEmpty()) return std::nullopt;
+  if (const auto* row = doc::find_named(diffusion::kPredictions, stored.toStdString())) return row->value;
+  qWarning("settings: the prediction type '%s' of %s is not one of %s; detecting it", qPrintable(stored),
+           qPrintable(model), doc::joined_ids(diffusion::kPredictions).c_str());
+  return std::nullopt;
+}
+
+void AppSettings::setPredictionOverride(const QString& model, std::optional<diffusion::Prediction> prediction) {
+  setModelEntry(QStringLiteral("models/predictions"), model,
+                prediction ? idText(diffusion::kPredictions, *prediction) : QString());
+}
+
+void AppSettings::setTokenizerOverride(const QString& model, const QString& tokenizer) {
+  setModelEntry(QStringLiteral("models/tokenizers"), model, tokenizer);
 }
 
 }  // namespace strata::ui

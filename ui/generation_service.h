@@ -13,6 +13,7 @@
 
 #include <QImage>
 #include <QObject>
+#include <optional>
 #include <QString>
 #include <QStringList>
 
@@ -34,11 +35,12 @@ struct GenerationJob {
 struct ModelDescription {
   QString path;
   QString name;
-  QString family;     // "SD1 txt2img", "SD1 inpainting", "SDXL", …
+  QString family;     // family and variant: "SD1 txt2img", "SD1 inpainting", "SDXL base", "SDXL refiner", …
   bool runnable = false;
   QString reason;     // why not, when !runnable
-  int nativeSize = 0;
+  int nativeSize = 0; // training resolution (px per side); for a loaded model, after the user's prediction type
   PromptVocabulary vocabulary;  // the words it knows, when its config.json lists them (embedded model)
+  QString prediction; // "epsilon" or "v" (diffusion::kPredictions ids); as loaded, or as detected
 };
 
 // Engine settings a model is loaded with (Settings dialog).
@@ -50,6 +52,9 @@ struct EngineOptions {
                                               // strata/diffusion/model_tokenizer.h); set per model
   generate::PreviewMode previewMode = generate::PreviewMode::Linear;
   QString taesdDecoder;                       // TAESD weights for PreviewMode::TAESD
+  // This model's prediction type when the user chose one (per model, like the tokenizer); unset:
+  // detected from the model (strata/diffusion/model_config.h).
+  std::optional<diffusion::Prediction> prediction;  // (a plain enum, torch-free)
 };
 
 enum class JobOutcome { Done, Cancelled, Failed };

@@ -9,6 +9,7 @@
 #include "generation_controller.h"
 #include "main_window.h"
 #include "message_banner.h"
+#include "model_bbox.h"
 #include "model_picker.h"
 #include "project_files.h"
 #include "prompt_edit.h"
@@ -39,6 +40,11 @@ void MainWindow::createGeneration() {
     d->show();
     d->raise();
   });
+  if (m_service) {
+    auto* bbox = new ModelBBox(m_document, this);
+    bbox->setObjectName(QStringLiteral("modelBBox"));
+    connect(m_service, &GenerationService::modelLoaded, bbox, [bbox](const ModelDescription& d) { bbox->modelLoaded(d.nativeSize); });
+  }
   connect(m_prompt->modelPicker(), &ModelPicker::errorOccurred, this,
           [this](const QString& message) { m_document->reportError(message, ErrorTopic::Model); });
 }

@@ -1,5 +1,6 @@
 #include "model_picker.h"
 
+#include <QActionGroup>
 #include <QComboBox>
 #include <QDir>
 #include <QFileDialog>
@@ -13,6 +14,8 @@
 #include <QVBoxLayout>
 
 #include "app_settings.h"
+#include "model_entry.h"
+#include "named_combo.h"
 #include "strata/io/default_model.h"
 
 namespace strata::ui {
@@ -42,6 +45,7 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
     chooseTok->setText(m_requested.isEmpty() ? tr("Tokenizer for this model…") : tr("Tokenizer for %1…").arg(name));
     ownTok->setEnabled(!AppSettings::tokenizerOverride(m_requested).isEmpty());
   });
+  addPredictionMenu(menu);
   m_open->setMenu(menu);
   m_status->setWordWrap(true);
   m_status->setObjectName(QStringLiteral("modelStatus"));
@@ -74,10 +78,9 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
   connect(m_service, &GenerationService::modelInspected, this, [this](const ModelDescription& d) {
     const int i = m_combo->findData(d.path);
     if (i < 0) return;
-    QString text = d.runnable ? QStringLiteral("%1 — %2").arg(d.name, d.family) : tr("%1 (cannot run)").arg(d.name);
-    if (d.path == m_default) text += tr(" (embedded)");
-    m_combo->setItemText(i, text);
     m_combo->setItemData(i, d.runnable ? d.path : d.reason, Qt::ToolTipRole);
+    if (d.path == m_loaded) return;  // the loaded model's entry says what it was loaded as
+    m_combo->setItemText(i, modelEntryText(d) + (d.path == m_default ? tr(" (embedded)") : QString()));
   });
   connect(m_service, &GenerationService::modelLoadProgress, this, [this](const QString& path, double share) {
     if (path != m_loading) return;
@@ -93,8 +96,10 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
   connect(m_service, &GenerationService::modelLoaded, this, [this](const ModelDescription& d) {
     m_busy->hide();
     m_loaded = d.path;
-    m_combo->setCurrentIndex(addModel(d.path));
-    QString status = tr("%1 · %2 · native %3 px").arg(d.name, d.family).arg(d.nativeSize);
+    const int i = addModel(d.path);
+    m_combo->setCurrentIndex(i);
+    m_combo->setItemText(i, modelEntryText(d) + (d.path == m_default ? tr(" (embedded)") : QString()));
+    QString status = modelStatusText(d, AppSettings::predictionOverride(d.path).has_value());
     const QString tokenizer = AppSettings::tokenizerOverride(d.path);
     if (!tokenizer.isEmpty()) status += tr(" · tokenizer %1").arg(QFileInfo(tokenizer).fileName());
     m_status->setText(status);
@@ -123,13 +128,13 @@ void ModelPicker::addDefaultModel() {
   if (!found || !m_service) return;
   m_default = QString::fromStdString(found->string());
   const int i = addModel(m_default);
-  if (m_combo->itemText(i) == QFileInfo(m_default).fileName()) m_combo->setItemText(i, tr("%1 (embedded)").arg(m_combo->itemText(i)));
+  if (m_combo->itemText(i) == modelDisplayName(m_default)) m_combo->setItemText(i, tr("%1 (embedded)").arg(m_combo->itemText(i)));
 }
 
 int ModelPicker::addModel(const QString& path) {
   const int existing = m_combo->findData(path);
   if (existing >= 0) return existing;
-  m_combo->addItem(QFileInfo(path).fileName(), path);
+  m_combo->addItem(modelDisplayName(path), path);
   if (m_service) m_service->inspectModels({path});
   return m_combo->count() - 1;
 }
@@ -150,6 +155,7 @@ void ModelPicker::loadModel(const QString& path) {
   m_requested = path;
   EngineOptions options = m_options;
   options.tokenizer = AppSettings::tokenizerOverride(path);
+  options.prediction = AppSettings::predictionOverride(path);
   m_service->loadModel(path, options);
 }
 
@@ -166,6 +172,42 @@ void ModelPicker::setTokenizerOverride(const QString& model, const QString& toke
   if (model.isEmpty()) return;
   AppSettings::setTokenizerOverride(model, tokenizer);
   loadModel(model);
+}
+
+void ModelPicker::setPredictionOverride(const QString& model, std::optional<diffusion::Prediction> prediction) {
+  if (model.isEmpty()) return;
+  AppSettings::setPredictionOverride(model, prediction);
+  loadModel(model);
+}
+
+void ModelPicker::addPredictionMenu(QMenu* menu) {
+  QMenu* sub = menu->addMenu(tr("Prediction type"));
+  sub->setObjectName(QStringLiteral("predictionMenu"));
+  sub->setToolTip(tr("What the model's UNet predicts: SD 2.x 768 models predict v, most others ε. "
+                     "Automatic reads the model's config, metadata or measures it at load."));
+  sub->setToolTipsVisible(true);
+  auto* group = new QActionGroup(sub);
+  auto add = [&](const QString& text, const QString& id) {
+    QAction* a = sub->addAction(text);
+    a->setCheckable(true);
+    a->setData(id);
+    a->setObjectName(QStringLiteral("prediction_") + (id.isEmpty() ? QStringLiteral("auto") : id));
+    group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, id] {
+      const auto* row = doc::find_named(diffusion::kPredictions, id.toStdString());
+      setPredictionOverride(m_requested, row ? std::optional(row->value) : std::nullopt);
+    });
+  };
+  add(tr("Automatic (from the model)"), {});
+  for (const auto& row : diffusion::kPredictions) {
+    if (row.listed) add(qstr(row.label), qstr(row.id));
+  }
+  connect(menu, &QMenu::aboutToShow, this, [this, sub, group] {
+    sub->setEnabled(!m_requested.isEmpty());
+    const auto chosen = AppSettings::predictionOverride(m_requested);
+    const QString id = chosen ? idText(diffusion::kPredictions, *chosen) : QString();
+    for (QAction* a : group->actions()) a->setChecked(a->data().toString() == id);
+  });
 }
 
 void ModelPicker::chooseTokenizer() {

@@ -2,9 +2,11 @@
 // scanned at start, the embedded default model, files and diffusers folders opened by the user), an Open button, and a
 // status line (loading…, the detected family, or why a model cannot run). Models are described
 // by the service without loading (inspectModels) and loaded on the worker (loadModel); nothing
-// here blocks the UI and a broken file only produces a message. The Open menu also sets a
-// tokenizer for the last model asked for (AppSettings::tokenizerOverride; normally a model's
-// tokenizer is found beside it or is the shipped CLIP vocabulary). UI thread only.
+// here blocks the UI and a broken file only produces a message. Each entry names the model's family
+// and native size (model_entry.h). The Open menu also holds the settings of the last model asked
+// for: its tokenizer (AppSettings::tokenizerOverride; normally a model's tokenizer is found beside
+// it or is the shipped CLIP vocabulary) and its prediction type (AppSettings::predictionOverride:
+// automatic, ε or v, for an SD 2.x file that does not say). UI thread only.
 #pragma once
 
 #include <QWidget>
@@ -13,6 +15,7 @@
 
 class QComboBox;
 class QLabel;
+class QMenu;
 class QProgressBar;
 class QToolButton;
 
@@ -32,6 +35,8 @@ class ModelPicker : public QWidget {
   void loadAtStart(const QString& last);
   // Sets (or, with "", removes) the tokenizer override of `model` and reloads it.
   void setTokenizerOverride(const QString& model, const QString& tokenizer);
+  // Sets (or, with nullopt, removes) the prediction type override of `model` and reloads it.
+  void setPredictionOverride(const QString& model, std::optional<diffusion::Prediction> prediction);
   void setEngineOptions(const EngineOptions& options) { m_options = options; }
   QString currentPath() const { return m_loaded; }
   // The embedded default model (strata/io/default_model.h), always listed; empty when not installed.
@@ -47,6 +52,7 @@ class ModelPicker : public QWidget {
   void addDefaultModel();
   void openFile();
   void openFolder();
+  void addPredictionMenu(QMenu* menu);
 
   GenerationService* m_service;
   EngineOptions m_options;

@@ -12,22 +12,36 @@ FakeGenerationService::FakeGenerationService(QObject* parent) : ui::GenerationSe
 void FakeGenerationService::loadModel(const QString& path, const ui::EngineOptions& options) {
   lastLoadOptions = options;
   Q_EMIT modelLoading(path);
-  QTimer::singleShot(1, this, [this, path] {
+  QTimer::singleShot(1, this, [this, path, prediction = options.prediction] {
     if (path.contains(QLatin1String("broken"))) {
       Q_EMIT modelFailed(path, QStringLiteral("%1: not a safetensors file").arg(QFileInfo(path).fileName()));
       return;
     }
     m_hasModel = true;
-    Q_EMIT modelLoaded({path, QFileInfo(path).fileName(), QStringLiteral("SD1 txt2img"), true, {}, 512, {}});
+    ui::ModelDescription d = describe(path);
+    if (prediction) d.prediction = *prediction == diffusion::Prediction::VPrediction ? QStringLiteral("v") : QStringLiteral("epsilon");
+    Q_EMIT modelLoaded(d);
   });
 }
 
 void FakeGenerationService::inspectModels(const QStringList& paths) {
-  for (const QString& p : paths) {
-    const bool ok = !p.contains(QLatin1String("broken"));
-    Q_EMIT modelInspected({p, QFileInfo(p).fileName(), ok ? QStringLiteral("SD1 txt2img") : QString(), ok,
-                           ok ? QString() : QStringLiteral("not a model"), 512, {}});
+  for (const QString& p : paths) Q_EMIT modelInspected(describe(p));
+}
+
+ui::ModelDescription FakeGenerationService::describe(const QString& path) const {
+  ui::ModelDescription d;
+  d.path = path;
+  d.name = QFileInfo(path).completeBaseName();
+  d.runnable = !path.contains(QLatin1String("broken"));
+  if (!d.runnable) {
+    d.reason = QStringLiteral("not a model");
+    return d;
   }
+  d.family = QStringLiteral("SD1 txt2img");
+  d.nativeSize = 512;
+  d.prediction = QStringLiteral("epsilon");
+  if (const auto it = nativeSizes.find(path); it != nativeSizes.end()) d.nativeSize = it->second;
+  return d;
 }
 
 quint64 FakeGenerationService::enqueue(ui::GenerationJob job) {

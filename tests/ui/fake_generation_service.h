@@ -1,11 +1,14 @@
 // A GenerationService for UI tests: no model, no threads. A job runs on a timer on the UI thread:
 // `steps` progress + preview events `stepMs` apart, then one result per batch image (a flat
 // colour over the bbox: every pixel = resultColor, so tests can tell it from the document).
-// Loading a path containing "broken" fails; countTokens counts words.
+// Loading a path containing "broken" fails; countTokens counts words. Every model is "SD1 txt2img"
+// with native size 512 unless nativeSizes names another; a loaded model reports the prediction
+// type it was loaded with (ε unless the options chose one).
 #pragma once
 
 #include <QTimer>
 #include <deque>
+#include <map>
 
 #include "generation_service.h"
 
@@ -30,8 +33,10 @@ class FakeGenerationService : public ui::GenerationService {
   doc::Rgba8 resultColor{200, 40, 160, 255};
   std::vector<ui::GenerationJob> received;  // every job started, in order
   ui::EngineOptions lastLoadOptions;        // what the last loadModel() was given
+  std::map<QString, int> nativeSizes;       // by path; 512 when not listed
 
  private:
+  ui::ModelDescription describe(const QString& path) const;
   void startNext();
   void tick();
 

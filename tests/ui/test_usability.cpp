@@ -277,7 +277,7 @@ TEST_CASE("the embedded model's vocabulary and an example prompt show under the 
   Window f;
   QLabel* hint = f.panel->vocabularyLabel();
   CHECK(hint->isHidden());  // the fake model lists no words
-  ModelDescription d{embedded, QStringLiteral("strata-shapes.safetensors"), QStringLiteral("SD1 txt2img"), true, {}, 128, {}};
+  ModelDescription d{embedded, QStringLiteral("strata-shapes.safetensors"), QStringLiteral("SD1 txt2img"), true, {}, 128, {}, {}};
   d.vocabulary = v;
   Q_EMIT f.service->modelLoaded(d);
   CHECK_FALSE(hint->isHidden());
@@ -286,7 +286,7 @@ TEST_CASE("the embedded model's vocabulary and an example prompt show under the 
   CHECK(f.panel->promptEdit()->placeholderText().contains(QStringLiteral("a red circle on a blue background")));
   CHECK(f.panel->promptEdit()->toolTip() == hint->text());
   Q_EMIT f.service->modelLoaded(ModelDescription{QStringLiteral("/m/sd15.safetensors"), QStringLiteral("sd15"),
-                                                 QStringLiteral("SD1 txt2img"), true, {}, 512, {}});
+                                                 QStringLiteral("SD1 txt2img"), true, {}, 512, {}, {}});
   CHECK(hint->isHidden());
   CHECK_FALSE(f.panel->promptEdit()->placeholderText().contains(QStringLiteral("circle")));
 }

@@ -1,7 +1,6 @@
 #include "generation_worker.h"
 
-#include <QFileInfo>
-
+#include "model_entry.h"
 #include "qt_image.h"
 #include "strata/diffusion/model_info.h"
 #include "strata/diffusion/pipeline.h"
@@ -22,7 +21,16 @@ diffusion::PipelineOptions pipelineOptions(const QString& path, const EngineOpti
   p.device = o.device;
   p.precision = o.precision;
   p.threads = o.threads;
+  p.prediction = o.prediction;
   return p;
+}
+
+// Family and variant, native size and prediction type of `config` into `d`.
+void describeConfig(const diffusion::ModelConfig& config, ModelDescription& d) {
+  d.family = QString::fromStdString(std::string(diffusion::to_string(config.family)));
+  if (!config.variant.empty()) d.family += QLatin1Char(' ') + QString::fromStdString(config.variant);
+  d.nativeSize = config.native_size;
+  d.prediction = QString::fromStdString(std::string(diffusion::to_string(config.prediction)));
 }
 
 }  // namespace
@@ -30,14 +38,12 @@ diffusion::PipelineOptions pipelineOptions(const QString& path, const EngineOpti
 ModelDescription describeModel(const QString& path) {
   ModelDescription d;
   d.path = path;
-  d.name = QFileInfo(path).fileName();
+  d.name = modelDisplayName(path);
   try {
     const diffusion::ModelInfo info = diffusion::inspect_model(str(path));
-    d.family = QString::fromStdString(std::string(diffusion::to_string(info.config.family)));
-    if (!info.config.variant.empty()) d.family += QLatin1Char(' ') + QString::fromStdString(info.config.variant);
+    describeConfig(info.config, d);
     d.runnable = info.runnable;
     d.reason = QString::fromStdString(info.reason);
-    d.nativeSize = info.config.native_size;
     d.vocabulary = readPromptVocabulary(path);
   } catch (const std::exception& e) {
     d.runnable = false;
@@ -55,6 +61,7 @@ void GenerationWorker::loadModel(const QString& path, const EngineOptions& optio
     po.on_load_progress = [this, path](double share) { Q_EMIT modelLoadProgress(path, share); };
     auto pipeline = diffusion::Pipeline::load(po);
     ModelDescription d = describeModel(path);
+    describeConfig(pipeline->summary().config, d);  // as loaded: the user's prediction type, a measured one
     TokenizerPtr tokenizer = pipeline->tokenizer();  // the counter counts with the pipeline's own
     m_pipeline = std::move(pipeline);
     m_options = options;
