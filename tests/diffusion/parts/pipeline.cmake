@@ -1,5 +1,5 @@
 # End-to-end parity with the diffusers pipelines on tiny-sd15, and the Pipeline API contract.
-strata_diffusion_test(test_diffusion_pipeline LABEL slow SOURCES test_pipeline.cpp test_strength.cpp test_tokenizer_lookup.cpp LIBS strata_diffusion_pipeline)
+strata_diffusion_test(test_diffusion_pipeline LABEL slow SOURCES test_pipeline.cpp test_strength.cpp test_tokenizer_lookup.cpp test_vae_tiling.cpp LIBS strata_diffusion_pipeline)
 
 if(TARGET strata-cli)
   add_executable(image_tool image_tool.cpp)
