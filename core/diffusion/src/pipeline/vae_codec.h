@@ -19,9 +19,10 @@
 //
 // When tiles are used (use_tiles): Off never; On whenever the latent is larger than one tile on
 // either axis; Auto when the latent area exceeds kVaeAutoMaxLatentArea (128² latents = a 1024² px
-// image: SDXL's native size still decodes whole; 1024² px is where a whole fp32 CPU decode of the
-// SD VAE peaks at ~6 GiB, 2048² ~4× that — see docs/PERFORMANCE.md "Tiled VAE") and it is larger
-// than one tile. Tiled encode also needs image sides that are multiples of f (the pipeline's are);
+// image: SDXL's native size still decodes whole. A whole fp32 CPU decode of the SD VAE needs
+// ~3.5 GiB above the weights at 1024² px and grows with the area: ~14 GiB at 2048², ~56 GiB at
+// 4096²; tiled, it stays near the 512² figure, ~1 GiB — docs/PERFORMANCE.md "Tiled VAE") and it is
+// larger than one tile. Tiled encode also needs image sides that are multiples of f (the pipeline's are);
 // otherwise the whole image is encoded.
 // Thread-safety: as the VAE (one thread at a time per instance).
 #pragma once
