@@ -197,3 +197,18 @@ TEST_CASE("A1111 and Fooocus SDXL images", "[io][metadata][sdxl]") {
   CHECK(fooocus->model_family == "SDXL");
   CHECK(fooocus->width == 1152);
 }
+
+TEST_CASE("ComfyUI SDXL encoders with out-of-range or odd inputs are read safely", "[io][metadata][sdxl]") {
+  auto info = parse_comfyui_prompt(R"json({
+   "1": {"class_type": "KSampler", "inputs": {"seed": 1, "steps": 2, "cfg": 3, "positive": ["2", 0], "latent_image": ["3", 0]}},
+   "2": {"class_type": "CLIPTextEncodeSDXL", "inputs": {"width": 1e300, "height": 1024, "crop_w": "0", "crop_h": 0,
+         "target_width": 9876543210, "target_height": 1024, "text_g": "g", "text_l": ["4", 0]}},
+   "3": {"class_type": "EmptyLatentImage", "inputs": {"width": 1024, "height": 1024}}})json");
+  REQUIRE(info);
+  CHECK(info->model_family == "SDXL");
+  CHECK(info->prompt == "g");
+  CHECK_FALSE(info->original_size);  // width does not fit an int
+  CHECK_FALSE(info->crop_top_left);   // crop_w is a string
+  CHECK_FALSE(info->target_size);
+  CHECK_FALSE(info->find_extra("CLIP-L prompt"));  // text_l links to a missing node
+}

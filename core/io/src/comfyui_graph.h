@@ -91,10 +91,12 @@ class ApiGraph {
   const Json& j_;
 };
 
+// Numbers outside int's range are not ints (a float cast would be undefined behaviour).
 inline std::optional<int> as_int(const Json* v) {
-  if (v && v->is_number_integer()) return static_cast<int>(v->get<long long>());
-  if (v && v->is_number_float()) return static_cast<int>(v->get<double>());
-  return std::nullopt;
+  if (!v || !v->is_number()) return std::nullopt;
+  const double d = v->get<double>();
+  if (!(d >= -2147483648.0 && d <= 2147483647.0)) return std::nullopt;
+  return v->is_number_float() ? static_cast<int>(d) : static_cast<int>(v->get<long long>());
 }
 inline std::optional<double> as_double(const Json* v) {
   return v && v->is_number() ? std::optional<double>(v->get<double>()) : std::nullopt;
