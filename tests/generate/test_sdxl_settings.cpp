@@ -105,7 +105,8 @@ TEST_CASE("describe: family and prediction always, SDXL conditioning resolved to
   }
   SECTION("SDXL refiner: aesthetic scores too") {
     auto info = generate::describe(r, image_of(128, 96), model_of(diffusion::ModelFamily::SDXL, diffusion::Prediction::Epsilon, "refiner"), "", 0);
-    CHECK(info.target_size == io::PixelSize{128, 96});
+    CHECK(info.original_size == io::PixelSize{2048, 96});
+    CHECK_FALSE(info.target_size);  // the refiner is not conditioned on a target size
     CHECK(info.aesthetic_score == 7.0);
     CHECK(info.negative_aesthetic_score == 2.0);
   }

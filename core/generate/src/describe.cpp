@@ -52,7 +52,8 @@ io::GenerationInfo describe(const Request& request, const diffusion::GeneratedIm
     const int w = image.processed_width > 0 ? image.processed_width : r.width;
     const int h = image.processed_height > 0 ? image.processed_height : r.height;
     record_size_conditioning(r.size_conditioning, w, h, info);
-    if (config.variant == "refiner") {
+    if (config.variant == "refiner") {  // its ids: original size, crop, aesthetic score (no target)
+      info.target_size.reset();
       info.aesthetic_score = r.aesthetic_score;
       info.negative_aesthetic_score = r.negative_aesthetic_score;
     }
