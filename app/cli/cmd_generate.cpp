@@ -171,6 +171,8 @@ RunFn add_generate(CLI::App& root) {
               "Keep the repainted colours as generated (default: match them to the original at the seam)");
   s->add_option("--strength-map", a->strength_map, "Greyscale per-pixel strength (white = 1); needs -i");
   add_choice(s, "--infill", st.infill, io::kInfillMethods, "How transparent init pixels are pre-filled");
+  add_sdxl_options(s, st);
+  add_choice(s, "--vae-tiling", st.vae_tiling, diffusion::kVaeTilings, "VAE encode/decode in tiles");
   s->add_flag("--scale-before-processing", st.scale_before_processing,
               "Generate at about the model's native size and resize back (InvokeAI's canvas behaviour)");
   s->add_option("--taesd", a->pipe.taesd_decoder, "TAESD decoder weights for previews");
@@ -183,6 +185,11 @@ RunFn add_generate(CLI::App& root) {
   s->add_option("--threads", a->pipe.threads, "Intra-op threads (0 = all cores)")->default_val(0);
   add_choice(s, "--device", a->pipe.device, diffusion::kDevices, "Device");
   add_choice(s, "--precision", a->pipe.precision, diffusion::kPrecisions, "Compute precision");
+  add_choice(
+      s, "--prediction", a->pipe.prediction,
+      [](const std::string& word) { return doc::parse_named(diffusion::kPredictions, word, "--prediction"); },
+      doc::joined_ids(diffusion::kPredictions), "detected",
+      "The model's prediction type, when its file does not say (SD 2.x 768-v models: v)");
   s->add_option("-o,--output", a->output, "Output PNG (batches get _0, _1, … suffixes)")->default_val("output.png");
   return [a] {
     try {

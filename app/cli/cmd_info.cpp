@@ -93,6 +93,14 @@ void print_text(const std::filesystem::path& path, const ImageFacts& facts, cons
   if (!g.model_name.empty() || !g.model_hash.empty()) {
     field(out, "model", g.model_name + (g.model_hash.empty() ? "" : (g.model_name.empty() ? "" : " ") + std::string("[") + g.model_hash + "]"));
   }
+  if (!g.model_family.empty()) field(out, "family", g.model_family);
+  if (!g.prediction.empty()) field(out, "prediction", g.prediction == "v" ? "v (v-prediction)" : g.prediction);
+  auto pair = [](int a, int b) { return std::to_string(a) + "x" + std::to_string(b); };
+  if (g.original_size) field(out, "original size", pair(g.original_size->width, g.original_size->height));
+  if (g.crop_top_left) field(out, "crop top-left", pair(g.crop_top_left->left, g.crop_top_left->top) + " (left x top)");
+  if (g.target_size) field(out, "target size", pair(g.target_size->width, g.target_size->height));
+  if (g.aesthetic_score) field(out, "aesthetic", num(*g.aesthetic_score));
+  if (g.negative_aesthetic_score) field(out, "neg aesthetic", num(*g.negative_aesthetic_score));
   if (g.clip_skip) field(out, "clip skip", std::to_string(*g.clip_skip));
   if (g.strength) field(out, "strength", num(*g.strength));
   if (g.steps_run) field(out, "steps run", std::to_string(*g.steps_run));

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <utility>
 
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/error.h"
@@ -53,5 +54,13 @@ CLI::Option* add_choice(CLI::App* app, const std::string& flags, doc::NamedValue
 
 // --sampler, --schedule and --convention into typed settings (ids from strata/doc/sampling.h).
 void add_sampling_options(CLI::App* app, generate::GenerationSettings& settings);
+
+// "WxH" (sizes) or "LEFTxTOP" (offsets): two integers in 0..16384 around an 'x'. Throws
+// doc::Error(InvalidArgument) naming `flag` and the value.
+std::pair<int, int> parse_pixel_pair(const std::string& word, const std::string& flag);
+
+// SDXL conditioning: --original-size WxH, --crop-top-left LEFTxTOP, --target-size WxH (0 = the size
+// generated), --aesthetic-score, --negative-aesthetic-score (refiner; finite numbers).
+void add_sdxl_options(CLI::App* app, generate::GenerationSettings& settings);
 
 }  // namespace strata::cli

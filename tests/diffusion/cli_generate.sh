@@ -50,6 +50,17 @@ printf 'not a png' > broken.png
 check corrupt-init 2 "broken.png" -- "${gen[@]}" -p cat -i broken.png -o x.png
 check long-prompt 0 "seed 42" -- "${gen[@]}" -p "$(head -c 10000 /dev/zero | tr '\0' 'a')" -o long.png
 check control-chars 0 "seed 42" -- "${gen[@]}" -p "$(printf 'cat\x01\x07 \xff\xfe dog')" -o ctl.png
+# SD 2.x/SDXL flags: bad values are refused naming the flag; on SD 1.x the SDXL conditioning is
+# accepted and ignored (not recorded), the family and prediction type are recorded.
+check bad-prediction 2 "unknown --prediction 'x'; expected one of: epsilon, v" -- "${gen[@]}" -p cat --prediction x -o x.png
+check bad-original-size 2 "--original-size '1024' is not two whole numbers" -- "${gen[@]}" -p cat --original-size 1024 -o x.png
+check bad-crop 2 "--crop-top-left '-8x0' is not" -- "${gen[@]}" -p cat --crop-top-left=-8x0 -o x.png
+check bad-aesthetic 2 "--aesthetic-score must be a finite number" -- "${gen[@]}" -p cat --aesthetic-score nan -o x.png
+check bad-vae-tiling 2 "unknown --vae-tiling 'maybe'" -- "${gen[@]}" -p cat --vae-tiling maybe -o x.png
+check sdxl-flags-on-sd1 0 "seed 42" -- "${gen[@]}" -p cat --vae-tiling off --prediction eps --original-size 256x256 \
+  --crop-top-left 8x16 --target-size 128x128 --aesthetic-score 7 -o sd1.png
+check sd1-parameters 0 "Model family: SD1, Prediction: epsilon, .*VAE tiling: off" -- sh -c "'$cli' info --raw sd1.png | grep -v 'Original size\|Aesthetic'"
+check sd1-info 0 "family: +SD1" -- "$cli" info sd1.png
 [ -e x.png ] && { echo "FAIL: a refused run left x.png"; fails=$((fails+1)); }
 
 # Strength semantics end to end: mask, strength map and an RGBA init keep the left half exact.
@@ -79,6 +90,6 @@ for _ in $(seq 1 600); do grep -q "step" err.txt 2>/dev/null && break; kill -0 $
 kill -INT $pid; wait $pid; rc=$?
 if [ "$rc" = 130 ] && [ ! -e interrupted.png ]; then echo "ok   ctrl-c"; else echo "FAIL ctrl-c: exit $rc"; cat err.txt; fails=$((fails+1)); fi
 
-total=33
+total=41
 echo "$((total - fails)) passed, $fails failed"
 [ "$fails" = 0 ]

@@ -14,13 +14,14 @@ if(STRATA_FUZZ)
     ${CMAKE_CURRENT_LIST_DIR}/fuzz_png_text.cpp
     ${STRATA_IO_DIR}/src/a1111_parameters.cpp
     ${STRATA_IO_DIR}/src/comfyui_metadata.cpp
+    ${STRATA_IO_DIR}/src/comfyui_sdxl.cpp
     ${STRATA_IO_DIR}/src/exif_text.cpp
     ${STRATA_IO_DIR}/src/file_io.cpp
+    ${STRATA_IO_DIR}/src/generation_fields.cpp
     ${STRATA_IO_DIR}/src/generation_json.cpp
     ${STRATA_IO_DIR}/src/image_header.cpp
     ${STRATA_IO_DIR}/src/metadata.cpp
     ${STRATA_IO_DIR}/src/png_text.cpp
-    ${STRATA_IO_DIR}/src/sampler_names.cpp
     ${STRATA_IO_DIR}/src/text_encoding.cpp)
   target_include_directories(fuzz_png_text PRIVATE ${STRATA_IO_DIR}/include ${STRATA_IO_DIR}/src)
   target_link_libraries(fuzz_png_text PRIVATE strata_doc nlohmann_json::nlohmann_json ZLIB::ZLIB)

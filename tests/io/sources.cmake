@@ -6,6 +6,7 @@ strata_add_unit_test(NAME test_io
     ${CMAKE_CURRENT_LIST_DIR}/test_image_codec.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_infill.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_metadata.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test_metadata_sdxl.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_openraster.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_ora_corrupt.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test_ora_bomb.cpp

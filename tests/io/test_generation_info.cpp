@@ -196,3 +196,94 @@ TEST_CASE("from_json reports malformed Strata metadata", "[io][strata_json]") {
   auto info = from_json(R"({"schema":"strata.generation","version":2,"prompt":"p","future":{"x":1}})");
   CHECK(info.prompt == "p");
 }
+
+namespace {
+
+GenerationInfo sdxl_info() {
+  GenerationInfo info;
+  info.prompt = "a lighthouse";
+  info.steps = 30;
+  info.seed = 7;
+  info.width = 1024;
+  info.height = 768;
+  info.model_name = "sd_xl_refiner_1.0";
+  info.model_family = "SDXL";
+  info.prediction = "epsilon";
+  info.original_size = PixelSize{2048, 1536};
+  info.crop_top_left = PixelOffset{64, 32};
+  info.target_size = PixelSize{1024, 768};
+  info.aesthetic_score = 6.5;
+  info.negative_aesthetic_score = 2.5;
+  return info;
+}
+
+}  // namespace
+
+TEST_CASE("SDXL fields: Strata's A1111 keys, written and read back", "[io][a1111][sdxl]") {
+  const GenerationInfo info = sdxl_info();
+  CHECK(format_a1111_parameters(info) ==
+        "a lighthouse\nSteps: 30, Seed: 7, Size: 1024x768, Model: sd_xl_refiner_1.0, Model family: SDXL, "
+        "Prediction: epsilon, Original size: 2048x1536, Crop top-left: 64x32, Target size: 1024x768, "
+        "Aesthetic score: 6.5, Negative aesthetic score: 2.5");
+  GenerationInfo back = parse_a1111_parameters(format_a1111_parameters(info));
+  CHECK(back.extra.empty());
+  back.generator = info.generator;
+  CHECK(back == info);
+
+  // Other spellings of family and prediction; malformed sizes stay in `extra`.
+  auto odd = parse_a1111_parameters("cat\nSteps: 4, Model family: sdxl, Prediction: v_prediction, Original size: 1024 x"
+                                    ", Crop top-left: -1x0, Aesthetic score: high");
+  CHECK(odd.model_family == "SDXL");
+  CHECK(odd.prediction == "v");
+  CHECK_FALSE(odd.original_size);
+  CHECK_FALSE(odd.crop_top_left);
+  CHECK_FALSE(odd.aesthetic_score);
+  CHECK(*odd.find_extra("Original size") == "1024 x");
+  CHECK(*odd.find_extra("Crop top-left") == "-1x0");
+  CHECK(*odd.find_extra("Aesthetic score") == "high");
+}
+
+TEST_CASE("SDXL fields in Strata JSON: members, round trip, errors", "[io][strata_json][sdxl]") {
+  const GenerationInfo info = sdxl_info();
+  const std::string json = to_json(info);
+  CHECK(json.find(R"("model":{"name":"sd_xl_refiner_1.0","family":"SDXL","prediction":"epsilon"})") != std::string::npos);
+  CHECK(json.find(R"("size_conditioning":{"original":{"width":2048,"height":1536},"crop":{"left":64,"top":32},)"
+                  R"("target":{"width":1024,"height":768}})") != std::string::npos);
+  CHECK(json.find(R"("aesthetic_score":6.5,"negative_aesthetic_score":2.5)") != std::string::npos);
+  CHECK(from_json(json) == info);
+
+  // Written by hand, partly: absent members are "not recorded".
+  auto partial = from_json(R"({"prompt":"p","model":{"family":"SD2","prediction":"v"},
+                               "size_conditioning":{"crop":{"left":0,"top":16}}})");
+  CHECK(partial.model_family == "SD2");
+  CHECK(partial.prediction == "v");
+  CHECK_FALSE(partial.original_size);
+  CHECK(partial.crop_top_left == PixelOffset{0, 16});
+  CHECK_FALSE(partial.target_size);
+  CHECK_FALSE(partial.aesthetic_score);
+  // Older files (no SDXL members) read as before.
+  CHECK(from_json(R"({"prompt":"p","model":{"name":"m"}})").model_family.empty());
+
+  REQUIRE_STRATA_ERROR(from_json(R"({"size_conditioning":{"original":{"width":1024}}})", "x.png"), ErrorCode::CorruptFile,
+                       "member 'original' needs 'width' and 'height'");
+  REQUIRE_STRATA_ERROR(from_json(R"({"size_conditioning":[1024,1024]})", "x.png"), ErrorCode::CorruptFile,
+                       "member 'size_conditioning' is array, expected an object");
+  REQUIRE_STRATA_ERROR(from_json(R"({"aesthetic_score":"6"})", "x.png"), ErrorCode::CorruptFile,
+                       "member 'aesthetic_score' is string, expected a number");
+}
+
+TEST_CASE("Model family and prediction names are normalised", "[io][sdxl]") {
+  CHECK(normalise_model_family("sd-1") == "SD1");
+  CHECK(normalise_model_family("SD 1.5") == "SD1");
+  CHECK(normalise_model_family("sd-2") == "SD2");
+  CHECK(normalise_model_family("sdxl") == "SDXL");
+  CHECK(normalise_model_family("sdxl-refiner") == "SDXL");
+  CHECK(normalise_model_family("SDXL") == "SDXL");
+  CHECK(normalise_model_family(" flux ") == "flux");
+  CHECK(normalise_model_family("sd-3") == "sd-3");
+  CHECK(normalise_prediction("eps") == "epsilon");
+  CHECK(normalise_prediction("epsilon") == "epsilon");
+  CHECK(normalise_prediction("v_prediction") == "v");
+  CHECK(normalise_prediction("V") == "v");
+  CHECK(normalise_prediction("flow") == "flow");
+}

@@ -171,11 +171,19 @@ void apply_param(GenerationInfo& info, const std::string& key, const std::string
   else if (key == "CFG scale") { if (auto v = parse_double(value)) info.cfg_scale = v; else keep(); }
   else if (key == "Seed") { if (auto v = parse_u64(value)) info.seed = v; else keep(); }
   else if (key == "Size") {
-    auto x = value.find('x');
-    auto w = x == std::string::npos ? std::nullopt : parse_int(std::string_view(value).substr(0, x));
-    auto h = x == std::string::npos ? std::nullopt : parse_int(std::string_view(value).substr(x + 1));
-    if (w && h) { info.width = w; info.height = h; } else keep();
+    if (auto p = parse_pair(value)) { info.width = p->first; info.height = p->second; } else keep();
   }
+  else if (key == "Original size" || key == "Target size") {
+    auto& size = key == "Original size" ? info.original_size : info.target_size;
+    if (auto p = parse_pair(value)) size = PixelSize{p->first, p->second}; else keep();
+  }
+  else if (key == "Crop top-left") {
+    if (auto p = parse_pair(value)) info.crop_top_left = PixelOffset{p->first, p->second}; else keep();
+  }
+  else if (key == "Model family") info.model_family = normalise_model_family(value);
+  else if (key == "Prediction") info.prediction = normalise_prediction(value);
+  else if (key == "Aesthetic score") { if (auto v = parse_double(value)) info.aesthetic_score = v; else keep(); }
+  else if (key == "Negative aesthetic score") { if (auto v = parse_double(value)) info.negative_aesthetic_score = v; else keep(); }
   else if (key == "Model hash") info.model_hash = value;
   else if (key == "Model") info.model_name = value;
   else if (key == "Denoising strength") { if (auto v = parse_double(value)) info.strength = v; else keep(); }
@@ -198,9 +206,16 @@ std::string format_a1111_parameters(const GenerationInfo& info) {
   if (!info.schedule.empty()) add("Schedule type", a1111_schedule_name(info.schedule).value_or(info.schedule));
   if (info.cfg_scale) add("CFG scale", format_number(*info.cfg_scale));
   if (info.seed) add("Seed", std::to_string(*info.seed));
-  if (info.width && info.height) add("Size", std::to_string(*info.width) + "x" + std::to_string(*info.height));
+  if (info.width && info.height) add("Size", detail::format_pair(*info.width, *info.height));
   if (!info.model_hash.empty()) add("Model hash", info.model_hash);
   if (!info.model_name.empty()) add("Model", info.model_name);
+  if (!info.model_family.empty()) add("Model family", info.model_family);
+  if (!info.prediction.empty()) add("Prediction", info.prediction);
+  if (auto& o = info.original_size) add("Original size", detail::format_pair(o->width, o->height));
+  if (auto& c = info.crop_top_left) add("Crop top-left", detail::format_pair(c->left, c->top));
+  if (auto& t = info.target_size) add("Target size", detail::format_pair(t->width, t->height));
+  if (info.aesthetic_score) add("Aesthetic score", format_number(*info.aesthetic_score));
+  if (info.negative_aesthetic_score) add("Negative aesthetic score", format_number(*info.negative_aesthetic_score));
   if (info.strength) add("Denoising strength", format_number(*info.strength));
   if (info.clip_skip) add("Clip skip", std::to_string(*info.clip_skip));
   if (info.batch_size) add("Batch size", std::to_string(*info.batch_size));

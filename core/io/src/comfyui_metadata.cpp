@@ -1,100 +1,51 @@
 // ComfyUI metadata: the API-format graph in the `prompt` chunk ({id: {class_type, inputs}}, links
 // as [node_id, output_index]) and the UI graph in `workflow` ({nodes: [...], links: [...]}).
 // Ref: ComfyUI nodes.py (KSampler, KSamplerAdvanced, CLIPTextEncode, EmptyLatentImage,
-// CheckpointLoaderSimple, LoraLoader, CLIPSetLastLayer inputs; SaveImage writes the chunks).
+// CheckpointLoaderSimple, LoraLoader, CLIPSetLastLayer inputs; SaveImage writes the chunks);
+// SDXL text encoders: comfyui_sdxl.cpp.
 #include <nlohmann/json.hpp>
 
 #include <set>
 #include <string>
 
+#include "comfyui_graph.h"
 #include "detail.h"
 #include "strata/io/metadata.h"
 
 namespace strata::io {
 
-
-namespace {
-
-using Json = nlohmann::json;
-constexpr int kMaxDepth = 24;
-
-bool is_link(const Json& v) { return v.is_array() && v.size() == 2 && (v[0].is_string() || v[0].is_number_integer()); }
-std::string link_target(const Json& v) { return v[0].is_string() ? v[0].get<std::string>() : std::to_string(v[0].get<long long>()); }
-
-class ApiGraph {
- public:
-  explicit ApiGraph(const Json& j) : j_(j) {}
-
-  const Json* node(const std::string& id) const {
-    auto it = j_.find(id);
-    return it != j_.end() && it->is_object() ? &*it : nullptr;
-  }
-  static std::string type(const Json& node) {
-    auto it = node.find("class_type");
-    return it != node.end() && it->is_string() ? it->get<std::string>() : std::string();
-  }
-  static const Json* input(const Json& node, const char* name) {
-    auto inputs = node.find("inputs");
-    if (inputs == node.end() || !inputs->is_object()) return nullptr;
-    auto it = inputs->find(name);
-    return it == inputs->end() ? nullptr : &*it;
-  }
-  // The node a link input points to.
-  const Json* follow(const Json& node, const char* name) const {
-    const Json* v = input(node, name);
-    return v && is_link(*v) ? this->node(link_target(*v)) : nullptr;
-  }
-
-  // A scalar input, following links to primitive nodes ("Seed", "Primitive", "Int" ...).
-  const Json* scalar(const Json& node, const char* name, int depth = 0) const {
-    const Json* v = input(node, name);
-    if (!v || depth > kMaxDepth) return nullptr;
-    if (!is_link(*v)) return v->is_primitive() ? v : nullptr;
-    const Json* source = this->node(link_target(*v));
-    if (!source) return nullptr;
-    for (const char* alt : {name, "seed", "noise_seed", "value", "int", "float", "number", "string", "text"}) {
-      if (const Json* s = scalar(*source, alt, depth + 1)) return s;
-    }
-    return nullptr;
-  }
-
-  // Prompt text reaching a sampler's `role` input ("positive"/"negative") through conditioning
-  // nodes (ControlNet, combine, ...), depth-limited.
-  std::string text(const Json& node, const char* role, int depth, std::set<const Json*>& seen) const {
-    if (depth > kMaxDepth || !seen.insert(&node).second) return {};
-    for (const char* name : {"text", "text_g", "prompt", "string"}) {
-      if (const Json* s = scalar(node, name)) {
-        if (s->is_string()) return s->get<std::string>();
-      }
-    }
-    for (const char* name : {role, "conditioning", "conditioning_1", "conditioning_to", "conditioning_from"}) {
-      if (const Json* up = follow(node, name)) {
-        auto t = text(*up, role, depth + 1, seen);
-        if (!t.empty()) return t;
-      }
-    }
-    return {};
-  }
-
- private:
-  const Json& j_;
-};
-
-std::optional<int> as_int(const Json* v) {
-  if (v && v->is_number_integer()) return static_cast<int>(v->get<long long>());
-  if (v && v->is_number_float()) return static_cast<int>(v->get<double>());
-  return std::nullopt;
-}
-std::optional<double> as_double(const Json* v) {
-  return v && v->is_number() ? std::optional<double>(v->get<double>()) : std::nullopt;
-}
-std::string as_string(const Json* v) { return v && v->is_string() ? v->get<std::string>() : std::string(); }
+namespace comfy {
 
 bool is_sampler(const std::string& type, const Json& node) {
   if (type == "KSampler" || type == "KSamplerAdvanced" || type == "SamplerCustom") return true;
   return type.find("Sampler") != std::string::npos && ApiGraph::input(node, "steps") &&
          (ApiGraph::input(node, "seed") || ApiGraph::input(node, "noise_seed"));
 }
+
+std::string model_name(const ApiGraph& g, const Json& node, std::vector<std::string>* loras) {
+  const Json* model = g.follow(node, "model");
+  for (int d = 0; model && d < kMaxDepth; ++d) {
+    if (auto ckpt = as_string(g.scalar(*model, "ckpt_name")); !ckpt.empty()) return ckpt;
+    if (auto unet = as_string(g.scalar(*model, "unet_name")); !unet.empty()) return unet;
+    if (auto lora = as_string(g.scalar(*model, "lora_name")); !lora.empty() && loras) {
+      auto w = as_double(g.scalar(*model, "strength_model"));
+      loras->push_back(lora + (w ? ":" + detail::format_number(*w) : ""));
+    }
+    model = g.follow(*model, "model");
+  }
+  return {};
+}
+
+}  // namespace comfy
+
+namespace {
+
+using comfy::ApiGraph;
+using comfy::as_double;
+using comfy::as_int;
+using comfy::as_string;
+using comfy::Json;
+using comfy::kMaxDepth;
 
 std::string join(const std::vector<std::string>& loras) {
   std::string out;
@@ -112,7 +63,7 @@ std::optional<GenerationInfo> parse_api_graph(std::string_view api_json) {
   long long best_id = 0;
   bool best_empty = false;
   for (auto it = j.begin(); it != j.end(); ++it) {
-    if (!it->is_object() || !is_sampler(ApiGraph::type(*it), *it)) continue;
+    if (!it->is_object() || !comfy::is_sampler(ApiGraph::type(*it), *it)) continue;
     const Json* latent = g.follow(*it, "latent_image");
     bool empty = latent && ApiGraph::type(*latent).find("EmptyLatent") != std::string::npos;
     long long id = detail::parse_u64(it.key()).value_or(~0ull >> 1);
@@ -165,16 +116,7 @@ std::optional<GenerationInfo> parse_api_graph(std::string_view api_json) {
 
   // Model through LoRA and patch nodes; LoRAs recorded as extra.
   std::vector<std::string> loras;
-  const Json* model = g.follow(s, "model");
-  for (int d = 0; model && d < kMaxDepth; ++d) {
-    if (auto ckpt = as_string(g.scalar(*model, "ckpt_name")); !ckpt.empty()) { info.model_name = ckpt; break; }
-    if (auto unet = as_string(g.scalar(*model, "unet_name")); !unet.empty()) { info.model_name = unet; break; }
-    if (auto lora = as_string(g.scalar(*model, "lora_name")); !lora.empty()) {
-      auto w = as_double(g.scalar(*model, "strength_model"));
-      loras.push_back(lora + (w ? ":" + detail::format_number(*w) : ""));
-    }
-    model = g.follow(*model, "model");
-  }
+  info.model_name = comfy::model_name(g, s, &loras);
   if (!loras.empty()) info.extra.emplace_back("LoRAs", join(loras));
 
   // Clip skip: CLIPSetLastLayer on the text encoder's clip input (-2 means skip 2).
@@ -185,6 +127,7 @@ std::optional<GenerationInfo> parse_api_graph(std::string_view api_json) {
       clip = g.follow(*clip, "clip");
     }
   }
+  comfy::read_sdxl(g, j, s, info);
   info.extra.emplace_back("Sampler node", ApiGraph::type(s));
   return info;
 }
@@ -218,13 +161,41 @@ std::optional<GenerationInfo> parse_ui_graph(std::string_view workflow_json) {
     const Json* w = widgets(node);
     return w && i < w->size() ? &(*w)[i] : nullptr;
   };
-  auto text_of = [&](const Json* node, const char* role) {
+  // The text encoder feeding a sampler input, through conditioning nodes.
+  auto encoder_of = [&](const Json* node, const char* role) -> const Json* {
     for (int d = 0; node && d < kMaxDepth; ++d) {
-      if (node->value("type", "").find("CLIPTextEncode") != std::string::npos) return as_string(widget(*node, 0));
+      if (node->value("type", "").find("CLIPTextEncode") != std::string::npos) return node;
       const Json* up = source_of(*node, role);
       node = up ? up : source_of(*node, "conditioning");
     }
-    return std::string();
+    return nullptr;
+  };
+  // Widgets: CLIPTextEncode [text]; CLIPTextEncodeSDXL [width, height, crop_w, crop_h,
+  // target_width, target_height, text_g, text_l]; CLIPTextEncodeSDXLRefiner [ascore, width, height, text].
+  auto text_of = [&](const Json* enc) {
+    if (!enc) return std::string();
+    const std::string type = enc->value("type", "");
+    return as_string(widget(*enc, type == "CLIPTextEncodeSDXL" ? 6 : type == "CLIPTextEncodeSDXLRefiner" ? 3 : 0));
+  };
+  auto read_sdxl = [&](const Json* pos, const Json* neg, GenerationInfo& info) {
+    auto ints = [&](const Json& node, std::size_t i) -> std::optional<std::pair<int, int>> {
+      auto a = as_int(widget(node, i));
+      auto b = as_int(widget(node, i + 1));
+      return a && b ? std::optional(std::pair{*a, *b}) : std::nullopt;
+    };
+    auto type = [](const Json* e) { return e ? e->value("type", "") : std::string(); };
+    if (type(pos) == "CLIPTextEncodeSDXL") {
+      info.model_family = "SDXL";
+      if (auto p = ints(*pos, 0)) info.original_size = PixelSize{p->first, p->second};
+      if (auto p = ints(*pos, 2)) info.crop_top_left = PixelOffset{p->first, p->second};
+      if (auto p = ints(*pos, 4)) info.target_size = PixelSize{p->first, p->second};
+    }
+    if (type(pos) == "CLIPTextEncodeSDXLRefiner") {
+      info.model_family = "SDXL";
+      info.aesthetic_score = as_double(widget(*pos, 0));
+      if (auto p = ints(*pos, 1)) info.original_size = PixelSize{p->first, p->second};
+    }
+    if (type(neg) == "CLIPTextEncodeSDXLRefiner") info.negative_aesthetic_score = as_double(widget(*neg, 0));
   };
 
   for (const auto& n : nodes) {
@@ -244,8 +215,11 @@ std::optional<GenerationInfo> parse_ui_graph(std::string_view workflow_json) {
     if (type == "KSampler") {
       if (auto d = as_double(widget(n, 6)); d && *d < 1.0) info.strength = d;
     }
-    info.prompt = text_of(source_of(n, "positive"), "positive");
-    info.negative_prompt = text_of(source_of(n, "negative"), "negative");
+    const Json* pos = encoder_of(source_of(n, "positive"), "positive");
+    const Json* neg = encoder_of(source_of(n, "negative"), "negative");
+    info.prompt = text_of(pos);
+    info.negative_prompt = text_of(neg);
+    read_sdxl(pos, neg, info);
     if (const Json* latent = source_of(n, "latent_image"); latent && latent->value("type", "").find("EmptyLatent") != std::string::npos) {
       info.width = as_int(widget(*latent, 0));
       info.height = as_int(widget(*latent, 1));

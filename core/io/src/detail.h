@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "strata/doc/error.h"
@@ -73,6 +74,9 @@ std::optional<int> parse_int(std::string_view text);
 std::optional<std::uint64_t> parse_u64(std::string_view text);
 std::optional<double> parse_double(std::string_view text);
 std::string_view trim(std::string_view text);  // ASCII whitespace, both ends
+// "WxH" (also LEFTxTOP): two non-negative integers around an 'x'.
+std::string format_pair(int first, int second);
+std::optional<std::pair<int, int>> parse_pair(std::string_view text);
 
 // Text encodings.
 std::optional<std::string> utf8_to_latin1(std::string_view utf8);  // nullopt if not representable

@@ -47,6 +47,17 @@ class Reader {
     if (!it->is_object()) wrong(member, *it, "an object");
     return &*it;
   }
+  // {"<first>": int, "<second>": int} as T{first, second}; both members are required.
+  template <typename T>
+  std::optional<T> pair(const Json& obj, const char* member, const char* first, const char* second) const {
+    const Json* o = object(obj, member);
+    if (!o) return std::nullopt;
+    std::optional<int> a, b;
+    integer(*o, first, a);
+    integer(*o, second, b);
+    if (!a || !b) detail::corrupt(source_, "member '" + std::string(member) + "' needs '" + first + "' and '" + second + "'");
+    return T{*a, *b};
+  }
   const Json& root() const { return j_; }
   std::string_view source() const { return source_; }
 
@@ -72,12 +83,12 @@ std::string to_json(const GenerationInfo& info) {
   if (info.seed) j["seed"] = *info.seed;
   if (info.width) j["width"] = *info.width;
   if (info.height) j["height"] = *info.height;
-  if (!info.model_name.empty() || !info.model_hash.empty()) {
-    Json model = Json::object();
-    if (!info.model_name.empty()) model["name"] = info.model_name;
-    if (!info.model_hash.empty()) model["hash"] = info.model_hash;
-    j["model"] = std::move(model);
-  }
+  Json model = Json::object();
+  if (!info.model_name.empty()) model["name"] = info.model_name;
+  if (!info.model_hash.empty()) model["hash"] = info.model_hash;
+  if (!info.model_family.empty()) model["family"] = info.model_family;
+  if (!info.prediction.empty()) model["prediction"] = info.prediction;
+  if (!model.empty()) j["model"] = std::move(model);
   if (info.clip_skip) j["clip_skip"] = *info.clip_skip;
   if (info.strength) j["strength"] = *info.strength;
   if (info.steps_run) j["steps_run"] = *info.steps_run;
@@ -88,6 +99,13 @@ std::string to_json(const GenerationInfo& info) {
     if (info.batch_index) batch["index"] = *info.batch_index;
     j["batch"] = std::move(batch);
   }
+  Json conditioning = Json::object();
+  if (auto& o = info.original_size) conditioning["original"] = {{"width", o->width}, {"height", o->height}};
+  if (auto& c = info.crop_top_left) conditioning["crop"] = {{"left", c->left}, {"top", c->top}};
+  if (auto& t = info.target_size) conditioning["target"] = {{"width", t->width}, {"height", t->height}};
+  if (!conditioning.empty()) j["size_conditioning"] = std::move(conditioning);
+  if (info.aesthetic_score) j["aesthetic_score"] = *info.aesthetic_score;
+  if (info.negative_aesthetic_score) j["negative_aesthetic_score"] = *info.negative_aesthetic_score;
   if (!info.extra.empty()) {
     Json extra = Json::array();
     for (const auto& [k, v] : info.extra) extra.push_back(Json::array({k, v}));
@@ -123,6 +141,8 @@ GenerationInfo from_json(std::string_view text, std::string_view source_name) {
   if (const Json* model = r.object(j, "model")) {
     r.string(*model, "name", info.model_name);
     r.string(*model, "hash", info.model_hash);
+    r.string(*model, "family", info.model_family);
+    r.string(*model, "prediction", info.prediction);
   }
   r.integer(j, "clip_skip", info.clip_skip);
   r.number(j, "strength", info.strength);
@@ -132,6 +152,13 @@ GenerationInfo from_json(std::string_view text, std::string_view source_name) {
     r.integer(*batch, "size", info.batch_size);
     r.integer(*batch, "index", info.batch_index);
   }
+  if (const Json* conditioning = r.object(j, "size_conditioning")) {
+    info.original_size = r.pair<PixelSize>(*conditioning, "original", "width", "height");
+    info.crop_top_left = r.pair<PixelOffset>(*conditioning, "crop", "left", "top");
+    info.target_size = r.pair<PixelSize>(*conditioning, "target", "width", "height");
+  }
+  r.number(j, "aesthetic_score", info.aesthetic_score);
+  r.number(j, "negative_aesthetic_score", info.negative_aesthetic_score);
   if (auto it = j.find("extra"); it != j.end() && !it->is_null()) {
     if (!it->is_array()) r.wrong("extra", *it, "an array of [key, value] pairs");
     for (const auto& pair : *it) {

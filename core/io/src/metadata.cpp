@@ -61,6 +61,32 @@ void set_invoke_scheduler(GenerationInfo& info, std::string name) {
   info.sampler = name;
 }
 
+std::string invokeai_model_name(const Json& model) {
+  auto name = str(model, "name");
+  return name.empty() ? str(model, "model_name") : name;  // InvokeAI 3.0-3.3: model_name
+}
+
+// The main model's base ("sd-1", "sd-2", "sdxl", ...; 3.x: "base_model") and the SDXL refiner pass
+// (refiner_*: its aesthetic scores are the ones the image was conditioned with; the rest under
+// A1111's refiner keys where A1111 has one).
+void invokeai_family_and_refiner(const Json& j, GenerationInfo& info) {
+  if (const Json* m = member(j, "model"); m && m->is_object()) {
+    auto base = str(*m, "base");
+    if (base.empty()) base = str(*m, "base_model");
+    if (!base.empty()) info.model_family = normalise_model_family(base);
+  }
+  if (info.model_family.empty() && str(j, "generation_mode").starts_with("sdxl")) info.model_family = "SDXL";
+  if (const Json* r = member(j, "refiner_model"); r && r->is_object()) {
+    if (auto name = invokeai_model_name(*r); !name.empty()) info.extra.emplace_back("Refiner", name);
+  }
+  add_extra(info, j, "refiner_start", "Refiner switch at");
+  add_extra(info, j, "refiner_steps", "Refiner steps");
+  add_extra(info, j, "refiner_cfg_scale", "Refiner CFG scale");
+  add_extra(info, j, "refiner_scheduler", "Refiner scheduler");
+  info.aesthetic_score = number(j, "refiner_positive_aesthetic_score");
+  info.negative_aesthetic_score = number(j, "refiner_negative_aesthetic_score");
+}
+
 std::optional<GenerationInfo> invokeai(const Json& j) {
   if (!j.is_object() || (!member(j, "positive_prompt") && !member(j, "seed") && !member(j, "steps"))) return std::nullopt;
   GenerationInfo info;
@@ -77,11 +103,10 @@ std::optional<GenerationInfo> invokeai(const Json& j) {
   info.strength = number(j, "strength");
   if (auto s = str(j, "scheduler"); !s.empty()) set_invoke_scheduler(info, s);
   if (const Json* m = member(j, "model"); m && m->is_object()) {
-    info.model_name = str(*m, "name");
-    if (info.model_name.empty()) info.model_name = str(*m, "model_name");  // InvokeAI 3.0-3.3
+    info.model_name = invokeai_model_name(*m);
     info.model_hash = str(*m, "hash");
-    add_extra(info, *m, "base", "Model base");
   }
+  invokeai_family_and_refiner(j, info);
   add_extra(info, j, "generation_mode", "Generation mode");
   add_extra(info, j, "rand_device", "RNG");
   add_extra(info, j, "cfg_rescale_multiplier", "CFG rescale");
@@ -90,9 +115,7 @@ std::optional<GenerationInfo> invokeai(const Json& j) {
   add_extra(info, j, "seamless_x", "Seamless X");
   add_extra(info, j, "seamless_y", "Seamless Y");
   if (const Json* vae = member(j, "vae"); vae && vae->is_object()) {
-    auto name = str(*vae, "name");
-    if (name.empty()) name = str(*vae, "model_name");
-    if (!name.empty()) info.extra.emplace_back("VAE", name);
+    if (auto name = invokeai_model_name(*vae); !name.empty()) info.extra.emplace_back("VAE", name);
   }
   if (const Json* loras = member(j, "loras"); loras && loras->is_array()) {
     std::string list;
@@ -204,6 +227,7 @@ std::optional<GenerationInfo> parse_fooocus_parameters(std::string_view json) {
     else if (const Json* v = fooocus_member(j, "seed"); v && v->is_number_unsigned()) info.seed = v->get<std::uint64_t>();
     if (auto s = text("sampler"); !s.empty()) info.sampler = doc::sampler_id_from_comfy(s);
     info.schedule = text("scheduler");
+    info.model_family = "SDXL";  // Fooocus 2.x runs SDXL base models only
     info.model_name = text("base_model");
     info.model_hash = text("base_model_hash");
     auto res = text("resolution");  // "(1152, 896)"

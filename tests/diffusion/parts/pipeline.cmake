@@ -1,7 +1,9 @@
 # End-to-end parity with the diffusers pipelines on tiny-sd15, and the Pipeline API contract.
 # SD 2.x and SDXL: detection, text encoders, UNet and end-to-end parity on the tiny kits.
 strata_diffusion_test(test_diffusion_families LABEL slow SOURCES test_families.cpp LIBS strata_diffusion_pipeline)
-strata_diffusion_test(test_diffusion_pipeline LABEL slow SOURCES test_pipeline.cpp test_strength.cpp test_tokenizer_lookup.cpp LIBS strata_diffusion_pipeline)
+# The same models written as diffusers folders (SD 2.1-v, SDXL base, a refiner-shaped model).
+strata_diffusion_test(test_diffusion_families_folders LABEL slow SOURCES test_diffusers_families.cpp LIBS strata_diffusion_pipeline)
+strata_diffusion_test(test_diffusion_pipeline LABEL slow SOURCES test_pipeline.cpp test_strength.cpp test_tokenizer_lookup.cpp test_vae_tiling.cpp LIBS strata_diffusion_pipeline)
 
 if(TARGET strata-cli)
   add_executable(image_tool image_tool.cpp)

@@ -3,14 +3,18 @@
 // Keys are single-file (ldm / sgm) checkpoint keys; diffusers folders are renamed to them first
 // (diffusers_names.cpp). Family markers:
 //   SD 1.x  cond_stage_model.transformer.text_model.*  (HF CLIPTextModel, CLIP ViT-L/14)
-//   SD 2.x  cond_stage_model.model.*                   (OpenCLIP ViT-H/14), linear proj, context 1024
-//   SDXL    conditioner.embedders.*, model.diffusion_model.label_emb.*, context 2048 (1280 refiner)
+//   SD 2.x  cond_stage_model.model.*                   (OpenCLIP ViT-H/14), or from diffusers
+//           cond_stage_model.transformer.text_model.* (the tower cut to 23 layers); linear proj_in/out
+//   SDXL    conditioner.embedders.*, model.diffusion_model.label_emb.*, context 2048 (1280 refiner);
+//           bigG as OpenCLIP (…embedders.N.model.*) or, from diffusers' text_encoder_2,
+//           …embedders.1.transformer.{text_model.*, text_projection.weight}
 // Ref: CompVis/stable-diffusion openaimodel.py (UNetModel block order: input_blocks = conv_in, then
 // per level num_res_blocks × [ResBlock (+ SpatialTransformer)] and a Downsample except on the last
 // level); leejet/stable-diffusion.cpp docs/model_config.md (detection by key markers).
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "models/detect_util.h"
@@ -104,6 +108,15 @@ constexpr std::string_view kOpenCLIP = "cond_stage_model.model.";
 constexpr std::string_view kSDXLCLIP = "conditioner.embedders.0.transformer.text_model.";
 constexpr std::string_view kSDXLBigG = "conditioner.embedders.1.model.";
 constexpr std::string_view kRefinerBigG = "conditioner.embedders.0.model.";
+// diffusers' text_encoder_2 (CLIPTextModelWithProjection) renamed: HF names, projection [P, C] beside.
+constexpr std::string_view kBigGHF = "conditioner.embedders.1.transformer.text_model.";
+constexpr std::string_view kBigGHFProjection = "conditioner.embedders.1.transformer.text_projection.weight";
+
+// A refiner has bigG only: OpenCLIP under embedders.0 (single file) or text_encoder_2 without a
+// text_encoder (diffusers).
+bool refiner_markers(const ShapeLookup& s) {
+  return s.has_prefix(kRefinerBigG) || (s.has_prefix(kBigGHF) && !s.has_prefix("conditioner.embedders.0."));
+}
 
 std::string cat(std::string_view a, std::string_view b) { return std::string(a) + std::string(b); }
 std::string cat(std::string_view a, int i, std::string_view b) { return std::string(a) + std::to_string(i) + std::string(b); }
@@ -224,6 +237,24 @@ TextEncoderConfig detect_openclip(const ShapeLookup& s, std::string_view prefix)
   return t;
 }
 
+// bigG in HF layout (diffusers text_encoder_2): exact GELU, pad 0 like OpenCLIP; projection [P, C].
+TextEncoderConfig detect_hf_big_g(const ShapeLookup& s) {
+  TextEncoderConfig t = detect_clip(s, kBigGHF);
+  t.quick_gelu = false;
+  t.pad_id = 0;
+  if (const auto* proj = s.find(std::string(kBigGHFProjection)); proj && proj->size() == 2) {
+    t.projection_dim = static_cast<int>((*proj)[0]);
+  }
+  return t;
+}
+
+// SDXL's bigG wherever it is: OpenCLIP under `openclip_prefix`, else HF from a diffusers folder.
+std::optional<TextEncoderConfig> detect_big_g(const ShapeLookup& s, std::string_view openclip_prefix) {
+  if (s.has_prefix(openclip_prefix)) return detect_openclip(s, openclip_prefix);
+  if (s.has_prefix(kBigGHF)) return detect_hf_big_g(s);
+  return std::nullopt;
+}
+
 VAEConfig detect_vae(const ShapeLookup& s) {
   VAEConfig v;
   const auto& conv_in = s.need(cat(kVAE, "encoder.conv_in.weight"), 4);  // [ch, 3, 3, 3]
@@ -339,19 +370,19 @@ void detect_text_encoders(const ShapeLookup& s, const ModelHints& hints, ModelCo
       choose_text_heads(cfg.text, hints.text_heads, hints.source, cfg.notes);
       return;
     case ModelFamily::SDXL: {
-      const bool refiner = s.has_prefix(kRefinerBigG);
-      if (refiner) {
-        cfg.text = detect_openclip(s, kRefinerBigG);
+      if (refiner_markers(s)) {
+        cfg.text = *detect_big_g(s, kRefinerBigG);
         choose_text_heads(cfg.text, hints.text2_heads ? hints.text2_heads : hints.text_heads, hints.source, cfg.notes);
       } else {
         if (!s.has_prefix(kSDXLCLIP)) return missing(kSDXLCLIP, "CLIP-L text encoder");
-        if (!s.has_prefix(kSDXLBigG)) return missing(kSDXLBigG, "OpenCLIP bigG text encoder");
+        auto big_g = detect_big_g(s, kSDXLBigG);
+        if (!big_g) return missing(kSDXLBigG, "OpenCLIP bigG text encoder");
         cfg.text = detect_clip(s, kSDXLCLIP);
         if (hints.text_quick_gelu) cfg.text.quick_gelu = *hints.text_quick_gelu;
         choose_text_heads(cfg.text, hints.text_heads, hints.source, cfg.notes);
         cfg.text.skip_layers = 1;
         cfg.text.context_final_norm = false;
-        cfg.text2 = detect_openclip(s, kSDXLBigG);
+        cfg.text2 = std::move(big_g);
         choose_text_heads(*cfg.text2, hints.text2_heads, hints.source, cfg.notes);
       }
       TextEncoderConfig& big_g = cfg.text2 ? *cfg.text2 : cfg.text;
@@ -383,7 +414,7 @@ void detect_adm(const ShapeLookup& s, ModelConfig& cfg, const std::function<void
 // Text encoders, VAE and the checks that decide whether Strata can run the model.
 void detect_components(const ShapeLookup& s, const UNetDetection& d, const ModelHints& hints, ModelConfig& cfg) {
   const bool xl = cfg.family == ModelFamily::SDXL;
-  cfg.variant = variant_name(cfg.family, d, cfg.unet.in_channels, xl && s.has_prefix(kRefinerBigG));
+  cfg.variant = variant_name(cfg.family, d, cfg.unet.in_channels, xl && refiner_markers(s));
   cfg.supported = true;
   const std::function<void(std::string)> refuse = [&](std::string why) {
     if (cfg.supported) cfg.reason = std::move(why);
@@ -475,7 +506,8 @@ ModelConfig ModelConfig::detect(const TensorIndex& index, const ModelHints& give
 
   const bool sdxl_markers = s.has_prefix("conditioner.embedders.") ||
                             (d.label_emb && !s.has_prefix(kOpenCLIP)) || cfg.unet.context_dim == 2048;
-  const bool sd2_markers = s.has_prefix(kOpenCLIP) || (cfg.unet.linear_proj && cfg.unet.context_dim == 1024);
+  // SD 1.x UNets project with 1×1 convs; every SD 2.x one (and SDXL's) with Linear layers.
+  const bool sd2_markers = s.has_prefix(kOpenCLIP) || cfg.unet.linear_proj;
   if (sdxl_markers || hints.family == ModelFamily::SDXL) {
     cfg.family = ModelFamily::SDXL;
   } else if (sd2_markers || hints.family == ModelFamily::SD2) {

@@ -121,8 +121,9 @@ std::vector<Rule> rules_for(DiffusersComponent c, const DiffusersLayout& l) {
 }
 
 // Single-file prefix of each component. SDXL single files store the text encoders as
-// conditioner.embedders.{0,1}; the second one in OpenCLIP layout, which no rename can produce —
-// SDXL folders are only mapped far enough to be recognised.
+// conditioner.embedders.{0,1}, the second one in OpenCLIP layout; a folder's text_encoder_2 keeps
+// its HF names under embedders.1.transformer. (text_model.*, text_projection.weight), a layout the
+// detection and CLIPTextModel read as they are (no tensor is split or transposed).
 std::string component_prefix(DiffusersComponent c, bool sdxl) {
   switch (c) {
     case DiffusersComponent::UNet: return "model.diffusion_model.";

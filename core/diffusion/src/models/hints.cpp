@@ -169,6 +169,13 @@ ModelHints hints_from_diffusers_text_encoder(const nlohmann::json& text, const s
   return h;
 }
 
+ModelHints hints_from_diffusers_text_encoder_2(const nlohmann::json& text, const std::string& source) {
+  ModelHints h;
+  h.source = source;
+  h.text2_heads = json_int(text, "num_attention_heads");
+  return h;
+}
+
 ModelHints hints_from_scheduler(const nlohmann::json& scheduler, const std::string& source) {
   ModelHints h;
   h.source = source;
@@ -215,7 +222,7 @@ ModelHints hints_from_config_json(const nlohmann::json& config, const std::strin
     if (root == nullptr) continue;
     if (const auto* u = object_at(*root, {"unet"})) h.fill_from(hints_from_diffusers_unet(*u, source));
     if (const auto* t = object_at(*root, {"text_encoder"})) h.fill_from(hints_from_diffusers_text_encoder(*t, source));
-    if (const auto* t = object_at(*root, {"text_encoder_2"})) h.text2_heads = json_int(*t, "num_attention_heads");
+    if (const auto* t = object_at(*root, {"text_encoder_2"})) h.fill_from(hints_from_diffusers_text_encoder_2(*t, source));
     if (const auto* v = object_at(*root, {"vae"}); v && v->contains("scaling_factor") && (*v)["scaling_factor"].is_number()) {
       const float f = (*v)["scaling_factor"].get<float>();
       if (f > 0.f && !h.vae_scale_factor) h.vae_scale_factor = f;

@@ -1,6 +1,7 @@
 // Weight loading: names and shapes checked on the meta device, then one copy per tensor.
 #include "models/loader.h"
 
+#include <functional>
 #include <map>
 #include <set>
 
@@ -36,12 +37,22 @@ struct Modules {
   AutoencoderKL vae{nullptr};
   UNetModel unet{nullptr};
 
-  // (checkpoint prefix, module) in checkpoint key order.
-  std::vector<std::pair<std::string, torch::nn::Module*>> components() const {
-    std::vector<std::pair<std::string, torch::nn::Module*>> out{{text->config().prefix, text.ptr().get()}};
-    if (text2) out.emplace_back(text2->config().prefix, text2.ptr().get());
-    out.emplace_back(kVAEPrefix, vae.ptr().get());
-    out.emplace_back(kUNetPrefix, unet.ptr().get());
+  // A module and how its parameter names become checkpoint keys (mostly prefix + name).
+  struct Component {
+    std::function<std::string(const std::string&)> key;
+    torch::nn::Module* module;
+  };
+
+  // In checkpoint key order.
+  std::vector<Component> components() const {
+    auto text_keys = [](const CLIPTextModel& m) {
+      return [m](const std::string& name) { return m->checkpoint_key(name); };
+    };
+    auto prefixed = [](std::string prefix) { return [prefix](const std::string& name) { return prefix + name; }; };
+    std::vector<Component> out{{text_keys(text), text.ptr().get()}};
+    if (text2) out.push_back({text_keys(text2), text2.ptr().get()});
+    out.push_back({prefixed(kVAEPrefix), vae.ptr().get()});
+    out.push_back({prefixed(kUNetPrefix), unet.ptr().get()});
     return out;
   }
 };
@@ -119,9 +130,9 @@ std::vector<TensorProblem> check_tensors(const models::ModelSource& source, cons
   const FileNames files(source);
   std::vector<TensorProblem> problems;
   std::set<std::string, std::less<>> claimed;
-  for (const auto& [prefix, module] : meta.components()) {
+  for (const auto& [key_of, module] : meta.components()) {
     for (const auto& p : module->named_parameters(true)) {
-      const std::string key = prefix + p.key();
+      const std::string key = key_of(p.key());
       const auto expected = shape_of(p.value());
       const TensorInfo* info = source.index.find(key);
       if (info == nullptr) {
@@ -160,12 +171,13 @@ LoadedModel load_model(const models::ModelSource& source, const ModelConfig& con
     torch::NoGradGuard no_grad;
     std::uint64_t total = 0, done = 0;
     double reported = 0.0;
-    for (const auto& [prefix, module] : m.components()) {
-      for (auto& p : module->named_parameters(true)) total += source.index.find(prefix + p.key())->byte_size();
+    const auto components = m.components();
+    for (const auto& [key_of, module] : components) {
+      for (auto& p : module->named_parameters(true)) total += source.index.find(key_of(p.key()))->byte_size();
     }
-    for (const auto& [prefix, module] : m.components()) {
+    for (const auto& [key_of, module] : components) {
       for (auto& p : module->named_parameters(true)) {
-        const TensorInfo& info = *source.index.find(prefix + p.key());
+        const TensorInfo& info = *source.index.find(key_of(p.key()));
         p.value().copy_(view(info));   // dtype conversion (and host → device) in one pass
         TensorIndex::release(info);    // drop the file pages from RSS
         done += info.byte_size();

@@ -108,9 +108,31 @@ std::vector<fs::path> component_files(const fs::path& folder, DiffusersComponent
     if (fs::is_regular_file(pickle, ec)) (void)TensorIndex::open(pickle);  // throws the pickle refusal
   }
   if (!required) return {};
-  throw Error(ErrorCode::NotFound, relative_name(folder, dir / (stem + ".safetensors")) +
-                                       ": not found; a diffusers folder needs unet/, vae/ and text_encoder/ weights "
-                                       "as .safetensors");
+  throw Error(ErrorCode::NotFound, relative_name(folder, dir / (stem + ".safetensors")) + ": not found; this diffusers "
+                                       "folder needs its " + std::string(folder_name(c)) + "/ weights as .safetensors "
+                                       "(unet/, vae/ and the text encoders its model_index.json lists)");
+}
+
+// The components a folder must hold: unet, vae (the layout is read from their keys) and the text
+// encoders model_index.json lists with a class (the refiner lists text_encoder as [null, null]);
+// without such a list, text_encoder — or text_encoder_2 where it is the only one.
+std::set<DiffusersComponent> required_components(const fs::path& folder, const std::optional<nlohmann::json>& index) {
+  std::set<DiffusersComponent> out{DiffusersComponent::UNet, DiffusersComponent::VAE};
+  bool listed = false;
+  if (index && index->is_object()) {
+    for (auto c : {DiffusersComponent::TextEncoder, DiffusersComponent::TextEncoder2}) {
+      const auto it = index->find(std::string(folder_name(c)));
+      if (it == index->end() || !it->is_array()) continue;
+      listed = true;
+      if (!it->empty() && !(*it)[0].is_null()) out.insert(c);
+    }
+    if (listed) return out;
+  }
+  std::error_code ec;
+  out.insert(fs::is_directory(folder / "text_encoder_2", ec) && !fs::is_directory(folder / "text_encoder", ec)
+                 ? DiffusersComponent::TextEncoder2
+                 : DiffusersComponent::TextEncoder);
+  return out;
 }
 
 ModelSource open_diffusers_folder(const fs::path& folder) {
@@ -124,6 +146,8 @@ ModelSource open_diffusers_folder(const fs::path& folder) {
   ModelSource src;
   src.path = folder;
   src.kind = SourceKind::DiffusersFolder;
+  const auto model_index = read_json(folder / "model_index.json", src.notes);
+  const auto required = required_components(folder, model_index);
 
   struct Part {
     DiffusersComponent component;
@@ -133,7 +157,7 @@ ModelSource open_diffusers_folder(const fs::path& folder) {
   std::vector<Part> parts;
   for (auto c : {DiffusersComponent::UNet, DiffusersComponent::VAE, DiffusersComponent::TextEncoder,
                  DiffusersComponent::TextEncoder2}) {
-    auto files = component_files(folder, c, c != DiffusersComponent::TextEncoder2);
+    auto files = component_files(folder, c, required.count(c) != 0);
     if (files.empty()) continue;
     Part part{c, {}, {}};
     for (const auto& file : files) {
@@ -161,12 +185,18 @@ ModelSource open_diffusers_folder(const fs::path& folder) {
   if (auto j = read_json(folder / "text_encoder" / "config.json", src.notes)) {
     src.hints.fill_from(hints_from_diffusers_text_encoder(*j, "text_encoder/config.json"));
   }
+  if (auto j = read_json(folder / "text_encoder_2" / "config.json", src.notes)) {
+    src.hints.fill_from(hints_from_diffusers_text_encoder_2(*j, "text_encoder_2/config.json"));
+  }
   if (auto j = read_json(folder / "scheduler" / "scheduler_config.json", src.notes)) {
     src.hints.fill_from(hints_from_scheduler(*j, "scheduler/scheduler_config.json"));
   }
-  if (auto j = read_json(folder / "model_index.json", src.notes)) src.hints.fill_from(hints_from_model_index(*j, "model_index.json"));
+  if (model_index) src.hints.fill_from(hints_from_model_index(*model_index, "model_index.json"));
   src.hints.fill_from(ModelHints::from_metadata(src.metadata));
-  if (fs::is_directory(folder / "tokenizer", ec)) src.tokenizer_dir = folder / "tokenizer";
+  // The refiner ships tokenizer_2/ only (the same BPE; padding comes from the detected config).
+  for (const char* dir : {"tokenizer", "tokenizer_2"}) {
+    if (src.tokenizer_dir.empty() && fs::is_directory(folder / dir, ec)) src.tokenizer_dir = folder / dir;
+  }
   return src;
 }
 

@@ -8,7 +8,9 @@
 // Folder layout understood: model_index.json, unet/diffusion_pytorch_model[.fp16].safetensors,
 // vae/diffusion_pytorch_model[.fp16].safetensors, text_encoder/model[.fp16].safetensors (and
 // text_encoder_2/ for SDXL), each optionally sharded (<name>.safetensors.index.json), plus
-// unet/config.json, text_encoder/config.json, scheduler/scheduler_config.json, tokenizer/.
+// unet/config.json, text_encoder{,_2}/config.json, scheduler/scheduler_config.json, tokenizer/.
+// The text encoders required are those model_index.json lists with a class (the SDXL refiner:
+// text_encoder_2 only); without model_index.json, text_encoder (or text_encoder_2 alone).
 // The plain file is preferred over the .fp16 one when both exist. Pickle weights (.bin) are
 // refused like .ckpt files.
 //

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <string>
+#include <string_view>
 
 namespace strata::diffusion {
 
@@ -116,8 +117,22 @@ CLIPTextModelImpl::CLIPTextModelImpl(const TextEncoderConfig& config, const torc
   final_layer_norm =
       register_module(open_clip(config) ? "ln_final" : "final_layer_norm", nn::LayerNorm(c, kLayerNormEps, opts));
   if (config.projection_dim > 0) {
-    text_projection = register_parameter("text_projection", torch::empty({c, config.projection_dim}, opts), false);
+    // OpenCLIP stores [C, P] (x @ P); HF CLIPTextModelWithProjection a Linear weight [P, C] (x @ Wᵀ).
+    const std::vector<int64_t> shape = open_clip(config) ? std::vector<int64_t>{c, config.projection_dim}
+                                                         : std::vector<int64_t>{config.projection_dim, c};
+    text_projection = register_parameter("text_projection", torch::empty(shape, opts), false);
   }
+}
+
+std::string CLIPTextModelImpl::checkpoint_key(const std::string& name) const {
+  // HF: text_projection.weight lies beside text_model., not under it.
+  constexpr std::string_view text_model = "text_model.";
+  const std::string& p = config_.prefix;
+  if (name == "text_projection" && !open_clip(config_) && p.size() >= text_model.size() &&
+      p.compare(p.size() - text_model.size(), text_model.size(), text_model) == 0) {
+    return p.substr(0, p.size() - text_model.size()) + "text_projection.weight";
+  }
+  return p + name;
 }
 
 torch::Tensor CLIPTextModelImpl::run_layers(const torch::Tensor& input_ids, int count,
@@ -166,7 +181,9 @@ std::pair<torch::Tensor, torch::Tensor> CLIPTextModelImpl::context_and_pooled(co
   if (wanted == 0) context = run_layers(input_ids, 0);
   if (config_.context_final_norm) context = layer_norm_fp32(final_layer_norm, context);
   auto pooled_state = pooled(layer_norm_fp32(final_layer_norm, last), input_ids);  // [B, C]
-  return {context, torch::matmul(pooled_state, text_projection)};                  // [B, P]
+  auto projected = open_clip(config_) ? torch::matmul(pooled_state, text_projection)
+                                      : torch::linear(pooled_state, text_projection);
+  return {context, projected};                                                      // [B, P]
 }
 
 torch::Tensor CLIPTextModelImpl::pooled(const torch::Tensor& last_hidden_state, const torch::Tensor& input_ids) {

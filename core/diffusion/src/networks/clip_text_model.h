@@ -6,7 +6,8 @@
 //   text_model.`, SDXL `conditioner.embedders.0.transformer.text_model.`):
 //     embeddings.token_embedding.weight, embeddings.position_embedding.weight,
 //     encoder.layers.N.{layer_norm1, self_attn.{q,k,v,out}_proj, layer_norm2, mlp.fc1, mlp.fc2}.*,
-//     final_layer_norm.*
+//     final_layer_norm.*; with projection_dim (diffusers' CLIPTextModelWithProjection, SDXL's
+//     text_encoder_2) also text_projection.weight [P, C] beside text_model. (used as x @ Wᵀ)
 //   OpenCLIP TextTransformer (open_clip transformer.py; SD 2.x `cond_stage_model.model.`, SDXL
 //   `conditioner.embedders.1.model.`):
 //     token_embedding.weight, positional_embedding,
@@ -24,6 +25,7 @@
 
 #include <torch/torch.h>
 
+#include <string>
 #include <vector>
 
 #include "networks/layers.h"
@@ -96,11 +98,16 @@ struct CLIPTextModelImpl : torch::nn::Module {
 
   const TextEncoderConfig& config() const { return config_; }
 
+  // The checkpoint key of the parameter named `name` (as named_parameters() gives it): the config's
+  // prefix + name, except the HF layout's "text_projection" → "<prefix without text_model.>
+  // text_projection.weight".
+  std::string checkpoint_key(const std::string& name) const;
+
   nn::Embedding token_embedding{nullptr};
   torch::Tensor position_weight;           // [max_positions, width]
   std::vector<CLIPEncoderLayer> layers;
   nn::LayerNorm final_layer_norm{nullptr};  // OpenCLIP ln_final
-  torch::Tensor text_projection;           // OpenCLIP: [width, projection_dim]; undefined otherwise
+  torch::Tensor text_projection;           // OpenCLIP [width, P], HF [P, width]; undefined without projection_dim
 
  private:
   // Runs the embeddings and the first `count` layers, calling `visit(k, h)` after layer k. → [B, T, width]

@@ -29,6 +29,8 @@ using diffusion::kPrecisions;
 using diffusion::Precision;
 using diffusion::SamplerKind;
 using diffusion::ScheduleKind;
+using diffusion::VaeTiling;
+using diffusion::kVaeTilings;
 using io::InfillMethod;
 
 // How live previews are drawn: the linear latent→RGB projection, the TAESD decoder, or none.
@@ -57,6 +59,12 @@ struct GenerationSettings {
   bool color_match = true;                    // match repainted colours to the original at the seam
   double strength = 1.0;                      // img2img strength for image inputs (a document
                                               // carries its strengths in its layers)
+  // SDXL only (other families ignore them): size conditioning in pixels, 0 = the size generated
+  // (crop 0 = the top-left corner); the refiner's aesthetic scores (diffusers' defaults).
+  diffusion::SizeConditioning size_conditioning;
+  double aesthetic_score = 6.0;
+  double negative_aesthetic_score = 2.5;
+  VaeTiling vae_tiling = VaeTiling::Auto;     // VAE encode/decode in tiles (large images)
 };
 
 // What a model is loaded with (the GUI's Settings, the CLI's --device/--precision/...).
@@ -67,6 +75,8 @@ struct EngineSettings {
   PreviewMode preview = PreviewMode::Linear;
   std::filesystem::path tokenizer;            // empty: found beside the model
   std::filesystem::path taesd_decoder;        // used when preview == TAESD
+  // The model's prediction type when its file does not say (SD 2.x 768-v); unset: detected.
+  std::optional<diffusion::Prediction> prediction;
 };
 
 }  // namespace strata::generate
