@@ -40,7 +40,7 @@ ModelPicker::ModelPicker(GenerationService* service, QWidget* parent)
   connect(chooseTok, &QAction::triggered, this, &ModelPicker::chooseTokenizer);
   connect(ownTok, &QAction::triggered, this, [this] { setTokenizerOverride(m_requested, {}); });
   connect(menu, &QMenu::aboutToShow, this, [this, chooseTok, ownTok] {
-    const QString name = QFileInfo(m_requested).fileName();
+    const QString name = modelDisplayName(m_requested);
     chooseTok->setEnabled(!m_requested.isEmpty());
     chooseTok->setText(m_requested.isEmpty() ? tr("Tokenizer for this model…") : tr("Tokenizer for %1…").arg(name));
     ownTok->setEnabled(!AppSettings::tokenizerOverride(m_requested).isEmpty());
@@ -212,7 +212,7 @@ void ModelPicker::addPredictionMenu(QMenu* menu) {
 
 void ModelPicker::chooseTokenizer() {
   const QString path = QFileDialog::getOpenFileName(
-      this, tr("Tokenizer for %1").arg(QFileInfo(m_requested).fileName()), QFileInfo(m_requested).absolutePath(),
+      this, tr("Tokenizer for %1").arg(modelDisplayName(m_requested)), QFileInfo(m_requested).absolutePath(),
       tr("Tokenizers (*.txt.gz *.model vocab.json merges.txt);;All files (*)"));
   if (!path.isEmpty()) setTokenizerOverride(m_requested, path);
 }

@@ -195,6 +195,12 @@ QWidget* PromptPanel::buildParameters() {
   m_scaleBefore->setToolTip(tr("Generate at about the model's native size, then resize to the bbox (InvokeAI's canvas)"));
   m_scaleBefore->setChecked(true);
   form->addRow(QString(), m_scaleBefore);
+  m_vaeTiling = new QComboBox;
+  m_vaeTiling->setObjectName(QStringLiteral("vaeTiling"));
+  fillCombo(m_vaeTiling, generate::kVaeTilings);
+  m_vaeTiling->setToolTip(tr("Encode and decode the image in tiles: less memory for large images (SDXL at 1024² "
+                             "and up), slower. Automatic tiles above a size."));
+  form->addRow(tr("VAE tiling"), m_vaeTiling);
   m_colorMatch = new QCheckBox(tr("Match colours at the seam"));
   m_colorMatch->setObjectName(QStringLiteral("colorMatch"));
   m_colorMatch->setToolTip(tr("Shift the repainted pixels' colours to the original's around the mask edge, "
@@ -241,6 +247,7 @@ generate::GenerationSettings PromptPanel::settings(bool resolveSeed) {
   p.mask_blur = m_maskBlur->value();
   p.infill = comboValue(m_infill, io::kInfillMethods, "infill");
   p.scale_before_processing = m_scaleBefore->isChecked();
+  p.vae_tiling = comboValue(m_vaeTiling, generate::kVaeTilings, "VAE tiling");
   p.color_match = m_colorMatch->isChecked();
   return p;
 }
@@ -274,6 +281,9 @@ void PromptPanel::recall(const io::GenerationInfo& info) {
   m_clipSkip->setValue(info.clip_skip.value_or(1));  // A1111 and Strata omit clip skip 1
   if (const std::string* c = info.find_extra("Strength convention")) {
     if (const auto* row = doc::find_named(doc::kConventions, *c)) selectComboValue(m_convention, doc::kConventions, row->value);
+  }
+  if (const std::string* tiling = info.find_extra("VAE tiling")) {
+    if (const auto* row = doc::find_named(generate::kVaeTilings, *tiling)) selectComboValue(m_vaeTiling, generate::kVaeTilings, row->value);
   }
   if (const std::string* blur = info.find_extra("Mask blur")) m_maskBlur->setValue(QString::fromStdString(*blur).toInt());
 }

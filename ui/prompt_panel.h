@@ -1,7 +1,7 @@
 // prompt_panel.h — the Generation dock: model row, prompt template, positive and negative prompt
 // editors with token counters, seed (random / reuse last; image i of a batch uses seed + i),
 // steps, CFG scale, sampler and schedule, the size (= the bbox), clip skip, batch count, a note on
-// where strength comes from; under the prompt, the words a small model knows (its config.json's
+// where strength comes from, VAE tiling (automatic above a size, always, never); under the prompt, the words a small model knows (its config.json's
 // prompt_vocabulary, the embedded model's) with an example prompt, also as the prompt's placeholder; paste-back options, the Invoke / Cancel buttons and the progress bar
 // (step, s/step, ETA). settings() is what an invocation sends (typed; the template is applied when the request is built).
 // Recall (a gallery item, a dropped PNG's parameters) fills every field from a GenerationInfo.
@@ -60,6 +60,7 @@ class PromptPanel : public QWidget {
   QSpinBox* clipSkipSpin() const { return m_clipSkip; }
   QSpinBox* batchSpin() const { return m_batch; }
   QSpinBox* maskBlurSpin() const { return m_maskBlur; }
+  QComboBox* vaeTilingCombo() const { return m_vaeTiling; }
   QPushButton* invokeButton() const { return m_invoke; }
   QPushButton* cancelButton() const { return m_cancel; }
   QProgressBar* progressBar() const { return m_progress; }
@@ -103,6 +104,7 @@ class PromptPanel : public QWidget {
   QSpinBox* m_maskBlur;
   QComboBox* m_infill;
   QCheckBox* m_scaleBefore;
+  QComboBox* m_vaeTiling;
   QCheckBox* m_colorMatch;
   QPushButton* m_invoke;
   QPushButton* m_cancel;

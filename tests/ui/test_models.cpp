@@ -19,6 +19,7 @@
 #include "model_bbox.h"
 #include "model_entry.h"
 #include "model_picker.h"
+#include "named_combo.h"
 #include "prompt_edit.h"
 #include "prompt_panel.h"
 #include "reference.h"
@@ -213,5 +214,30 @@ TEST_CASE("models: tiny-sdxl and tiny-sd21v generate from the canvas", "[ui][mod
     REQUIRE(test::waitUntil([&] { return w.generation()->stagingCount() == before + 1 && !w.generation()->isBusy(); }, 300000));
     CHECK(w.banner()->kind() != MessageBanner::Kind::Error);
   }
+  QSettings().remove(QStringLiteral("models/last"));
+}
+
+TEST_CASE("models: VAE tiling is chosen in the Generation panel and goes with the request", "[ui][models]") {
+  auto* service = new test::FakeGenerationService;
+  MainWindow w{service};
+  PromptPanel* panel = w.promptPanel();
+  panel->modelPicker()->loadModel(QStringLiteral("/m/sdxl.safetensors"));
+  REQUIRE(test::waitUntil([&] { return service->hasModel(); }));
+  QComboBox* tiling = panel->vaeTilingCombo();
+  REQUIRE(tiling->count() == 3);
+  CHECK(comboValue(tiling, generate::kVaeTilings, "VAE tiling") == generate::VaeTiling::Auto);  // the default
+  panel->promptEdit()->setText(QStringLiteral("a harbour"));
+  for (const auto value : {generate::VaeTiling::On, generate::VaeTiling::Off}) {
+    selectComboValue(tiling, generate::kVaeTilings, value);
+    REQUIRE(panel->invoke() != 0);
+  }
+  REQUIRE(test::waitUntil([&] { return service->received.size() == 2; }));
+  CHECK(service->received[0].request.diffusion.vae_tiling == generate::VaeTiling::On);
+  CHECK(service->received[1].request.diffusion.vae_tiling == generate::VaeTiling::Off);
+
+  io::GenerationInfo info;  // recalled from an image's metadata
+  info.extra.emplace_back("VAE tiling", "on");
+  panel->recall(info);
+  CHECK(comboValue(tiling, generate::kVaeTilings, "VAE tiling") == generate::VaeTiling::On);
   QSettings().remove(QStringLiteral("models/last"));
 }
