@@ -7,6 +7,7 @@
 
 #include <cstring>
 #include <memory>
+#include <string>
 
 #include "reference.h"
 #include "strata/diffusion/pipeline.h"
@@ -35,6 +36,17 @@ inline double fraction_within_one(const doc::Image8& a, const doc::Image8& b) {
   std::size_t ok = 0;
   for (std::size_t i = 0; i < a.pixels.size(); ++i) ok += std::abs(int(a.pixels[i]) - int(b.pixels[i])) <= 1;
   return double(ok) / double(a.pixels.size());
+}
+
+// The sampler of a reference case's diffusers scheduler name ("Euler a", "DPM++ 2M Karras", …).
+inline diffusion::SamplerKind sampler_of(const std::string& name) {
+  using diffusion::SamplerKind;
+  if (name == "Euler") return SamplerKind::Euler;
+  if (name == "Euler a") return SamplerKind::EulerAncestral;
+  if (name == "DDIM") return SamplerKind::DDIM;
+  if (name == "DPM++ 2M Karras") return SamplerKind::DPMPP2M;
+  FAIL("unknown scheduler " << name);
+  return SamplerKind::Euler;
 }
 
 // The request of the reference pipelines (prompt, negative prompt, 64×64, 10 steps, CFG 7.5).

@@ -20,6 +20,7 @@
 using namespace strata;
 using namespace strata::diffusion;
 using strata::test::fraction_within_one;
+using strata::test::sampler_of;
 using strata::test::image_from_unit_tensor;
 
 namespace {
@@ -50,14 +51,6 @@ void check_component(const std::string& what, const torch::Tensor& actual, const
   test::check_close(what, actual.to(torch::kFloat32), ref, test::component_tolerance(ref));
 }
 
-SamplerKind sampler_of(const std::string& name) {
-  if (name == "Euler") return SamplerKind::Euler;
-  if (name == "Euler a") return SamplerKind::EulerAncestral;
-  if (name == "DDIM") return SamplerKind::DDIM;
-  if (name == "DPM++ 2M Karras") return SamplerKind::DPMPP2M;
-  FAIL("unknown scheduler " << name);
-  return SamplerKind::Euler;
-}
 
 }  // namespace
 

@@ -20,20 +20,7 @@ using strata::test::base_request;
 using strata::test::tiny_pipeline;
 using strata::test::image_from_unit_tensor;
 using strata::test::fraction_within_one;
-
-namespace {
-
-SamplerKind sampler_of(const std::string& name) {
-  if (name == "Euler") return SamplerKind::Euler;
-  if (name == "Euler a") return SamplerKind::EulerAncestral;
-  if (name == "DDIM") return SamplerKind::DDIM;
-  if (name == "DPM++ 2M Karras") return SamplerKind::DPMPP2M;
-  FAIL("unknown scheduler " << name);
-  return SamplerKind::Euler;
-}
-
-
-}  // namespace
+using strata::test::sampler_of;
 
 TEST_CASE("pipeline: diffusers end-to-end cases reproduce", "[pipeline][reference][slow]") {
   REQUIRE_REFERENCE();
