@@ -1,5 +1,4 @@
 // build_request: settings + a document or plain images → one complete diffusion request.
-#include <cmath>
 #include <utility>
 
 #include "strata/doc/error.h"
@@ -62,25 +61,7 @@ void check_size(const doc::Image8& image, const char* what, const ImageInputs& i
   }
 }
 
-// The SDXL fields, which validate_request does not check (yet): pixel values in 0..16384 (ComfyUI's
-// limit; 0 = default), finite aesthetic scores.
-void check_sdxl_fields(const diffusion::GenerationRequest& r) {
-  const diffusion::SizeConditioning& c = r.size_conditioning;
-  const std::pair<const char*, int> sides[] = {{"original width", c.original_width}, {"original height", c.original_height},
-                                               {"crop left", c.crop_left},           {"crop top", c.crop_top},
-                                               {"target width", c.target_width},     {"target height", c.target_height}};
-  for (const auto& [name, v] : sides) {
-    if (v < 0 || v > 16384) {
-      throw doc::Error(doc::ErrorCode::InvalidArgument, std::string(name) + " " + std::to_string(v) + " outside 0..16384");
-    }
-  }
-  if (!std::isfinite(r.aesthetic_score) || !std::isfinite(r.negative_aesthetic_score)) {
-    throw doc::Error(doc::ErrorCode::InvalidArgument, "aesthetic scores must be finite numbers");
-  }
-}
-
 Request finish(diffusion::GenerationRequest r, const GenerationSettings& s, std::optional<doc::Rect> bbox) {
-  check_sdxl_fields(r);
   if (s.seed < 0) throw doc::Error(doc::ErrorCode::InvalidArgument, "seed " + std::to_string(s.seed) + " is negative: resolve a random seed first");
   diffusion::validate_request(r);
   return Request{std::move(r), s, bbox};

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <utility>
 
 #include "strata/diffusion/pipeline.h"
 #include "strata/doc/error.h"
@@ -30,11 +31,27 @@ void check_side(const char* name, int v) {
   }
 }
 
+// SDXL's size conditioning: pixel values in 0..16384 (ComfyUI's limit; 0 = the default), finite
+// aesthetic scores. Checked for every model: a request is valid or not whatever runs it.
+void check_sdxl_fields(const GenerationRequest& r) {
+  const SizeConditioning& c = r.size_conditioning;
+  const std::pair<const char*, int> sides[] = {{"original width", c.original_width}, {"original height", c.original_height},
+                                               {"crop left", c.crop_left},           {"crop top", c.crop_top},
+                                               {"target width", c.target_width},     {"target height", c.target_height}};
+  for (const auto& [name, v] : sides) {
+    if (v < 0 || v > 16384) bad(std::string(name) + " " + std::to_string(v) + " outside 0..16384");
+  }
+  if (!std::isfinite(r.aesthetic_score) || !std::isfinite(r.negative_aesthetic_score)) {
+    bad("aesthetic scores must be finite numbers");
+  }
+}
+
 }  // namespace
 
 void validate_request(const GenerationRequest& r) {
   check_side("width", r.width);
   check_side("height", r.height);
+  check_sdxl_fields(r);
   if (r.steps < 1 || r.steps > 1000) bad("steps " + std::to_string(r.steps) + " outside 1..1000");
   if (!std::isfinite(r.cfg_scale)) bad("cfg scale is not a finite number");
   if (r.cfg_scale < 0.0f || r.cfg_scale > 100.0f) bad("cfg scale " + std::to_string(r.cfg_scale) + " outside 0..100");

@@ -186,7 +186,8 @@ class Pipeline {
   virtual const std::string& model_hash() = 0;
 };
 
-// Checks a request without a model (sizes, steps, strength, cfg, image sizes). Throws doc::Error.
+// Checks a request without a model (sizes, steps, strength, cfg, image sizes, SDXL size conditioning
+// and aesthetic scores). Throws doc::Error.
 void validate_request(const GenerationRequest& request);
 
 // The live preview's latent→RGB projection fitted by least squares on the model's own VAE (15
